@@ -1,0 +1,224 @@
+using SparseX.Engine.Cache;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace SparseX.Engine.Model;
+
+/// <summary>
+/// A Llama-family decoder (Llama, Mistral, Qwen2, Qwen3) computed with TorchSharp, layer by layer over
+/// arbitrary row subsets (<see cref="RowBatch"/>) with K/V kept in a <see cref="KvBlockPool"/>. Prefill,
+/// decode and the SparseX hybrid pass are all compositions of <see cref="Embed"/>, <see cref="Layer"/>
+/// and <see cref="Logits"/>.
+/// </summary>
+public sealed class DecoderModel : IDisposable
+{
+    private readonly LayerWeights[] _layers;
+    private readonly Tensor _embed;
+    private readonly Tensor _finalNorm;
+    private readonly Tensor _lmHead;
+    private readonly float _scale;
+
+    private DecoderModel(ModelConfig config, string directory, ScalarType dtype, Device device, Tensor embed, LayerWeights[] layers, Tensor finalNorm, Tensor lmHead)
+    {
+        Config = config;
+        Directory = directory;
+        Dtype = dtype;
+        Device = device;
+        _embed = embed;
+        _layers = layers;
+        _finalNorm = finalNorm;
+        _lmHead = lmHead;
+        _scale = 1.0f / MathF.Sqrt(config.HeadDim);
+        Rope = new Rope(config.Rope, config.HeadDim, device);
+    }
+
+    /// <summary>Gets the configuration.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Gets the checkpoint directory (empty for models built in memory).</summary>
+    public string Directory { get; }
+
+    /// <summary>Gets the compute dtype.</summary>
+    public ScalarType Dtype { get; }
+
+    /// <summary>Gets the device.</summary>
+    public Device Device { get; }
+
+    /// <summary>Gets the rotary embedding.</summary>
+    public Rope Rope { get; }
+
+    /// <summary>Gets the number of layers.</summary>
+    public int NumLayers => _layers.Length;
+
+    /// <summary>Loads a Hugging Face checkpoint directory.</summary>
+    /// <param name="directory">The checkpoint directory.</param>
+    /// <param name="dtype">Compute dtype (weights stored otherwise are converted); F32 by default.</param>
+    /// <param name="device">Device; CPU by default.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ModelLoadException">A missing file, unsupported configuration or mismatched tensor.</exception>
+    public static DecoderModel Load(string directory, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    {
+        Runtime.TorchRuntime.Initialize();
+        device ??= CPU;
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+        {
+            throw new ModelLoadException($"Compute dtype {dtype} is not supported (Float32, Float16, BFloat16).");
+        }
+
+        ModelConfig config = ModelConfig.Load(directory);
+        using CheckpointReader ckpt = CheckpointReader.Open(directory);
+        var loaded = new List<IDisposable>();
+        try
+        {
+            long v = config.VocabSize, h = config.HiddenSize;
+            Tensor embed = ckpt.Load("model.embed_tokens.weight", new[] { v, h }, dtype, device);
+            loaded.Add(embed);
+            var layers = new LayerWeights[config.NumLayers];
+            for (int l = 0; l < layers.Length; l++)
+            {
+                layers[l] = LayerWeights.Load(ckpt, config, l, dtype, device);
+                loaded.Add(layers[l]);
+            }
+
+            Tensor norm = ckpt.Load("model.norm.weight", new[] { h }, dtype, device);
+            loaded.Add(norm);
+            Tensor head = config.TieWordEmbeddings
+                ? embed.alias()
+                : ckpt.Load("lm_head.weight", new[] { v, h }, dtype, device);
+            return new DecoderModel(config, directory, dtype, device, embed, layers, norm, head);
+        }
+        catch
+        {
+            foreach (IDisposable d in loaded)
+            {
+                d.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Looks up token embeddings.</summary>
+    /// <param name="tokenIds">Int64 [R].</param>
+    /// <returns>[R, hidden].</returns>
+    public Tensor Embed(Tensor tokenIds) => _embed.index_select(0, tokenIds);
+
+    /// <summary>
+    /// Runs decoder layer <paramref name="layer"/> on the batch rows: writes their K/V into the pool, attends
+    /// to the batch's keys under its mask, and returns the new hidden rows.
+    /// </summary>
+    /// <param name="layer">Layer index.</param>
+    /// <param name="hidden">[R, hidden] input rows.</param>
+    /// <param name="batch">Rows and keys.</param>
+    /// <param name="pool">The KV cache.</param>
+    /// <param name="probe">Optional: collect the attention of some rows to every key (Sparse-Q).</param>
+    /// <returns>[R, hidden] output rows.</returns>
+    public Tensor Layer(int layer, Tensor hidden, RowBatch batch, KvBlockPool pool, AttentionProbe? probe = null)
+    {
+        using var scope = NewDisposeScope();
+        LayerWeights w = _layers[layer];
+        long r = hidden.shape[0];
+        int heads = Config.NumHeads, kvHeads = Config.NumKvHeads, d = Config.HeadDim;
+
+        Tensor x = RmsNorm(hidden, w.InputNorm);
+        Tensor q = F.linear(x, w.QProj, w.QBias).view(r, heads, d);
+        Tensor k = F.linear(x, w.KProj, w.KBias).view(r, kvHeads, d);
+        Tensor v = F.linear(x, w.VProj, w.VBias).view(r, kvHeads, d);
+        if (w.QNorm is not null && w.KNorm is not null)
+        {
+            q = RmsNorm(q, w.QNorm);
+            k = RmsNorm(k, w.KNorm);
+        }
+
+        q = Rope.Apply(q, batch.Cos, batch.Sin);
+        k = Rope.Apply(k, batch.Cos, batch.Sin);
+        pool.Keys(layer).index_copy_(0, batch.WriteSlots, k.to(pool.Keys(layer).dtype));
+        pool.Values(layer).index_copy_(0, batch.WriteSlots, v.to(pool.Values(layer).dtype));
+
+        Tensor keys = pool.Keys(layer).index_select(0, batch.ReadSlots).to(Dtype);
+        Tensor values = pool.Values(layer).index_select(0, batch.ReadSlots).to(Dtype);
+        Tensor attn = Attention(q, keys, values, batch.Mask, probe);
+        Tensor h = hidden + F.linear(attn.reshape(r, heads * d), w.OProj, w.OBias);
+
+        Tensor m = RmsNorm(h, w.PostAttentionNorm);
+        Tensor gate = F.linear(m, w.GateProj, w.GateBias);
+        Tensor up = F.linear(m, w.UpProj, w.UpBias);
+        Tensor output = h + F.linear(F.silu(gate) * up, w.DownProj, w.DownBias);
+        if (probe?.Importance is not null)
+        {
+            probe.Importance.MoveToOuterDisposeScope();
+        }
+
+        return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Applies the final norm (the last hidden state transformers reports).</summary>
+    /// <param name="hidden">[R, hidden].</param>
+    /// <returns>[R, hidden].</returns>
+    public Tensor FinalNorm(Tensor hidden) => RmsNorm(hidden, _finalNorm);
+
+    /// <summary>Final norm and LM head, logits in fp32.</summary>
+    /// <param name="hidden">[R, hidden] rows.</param>
+    /// <returns>[R, vocab] fp32.</returns>
+    public Tensor Logits(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        return F.linear(FinalNorm(hidden), _lmHead).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Creates a KV pool shaped for this model.</summary>
+    /// <param name="numBlocks">Blocks.</param>
+    /// <param name="blockSize">Tokens per block.</param>
+    /// <param name="onEvicted">Eviction callback (prefix cache).</param>
+    /// <returns>The pool.</returns>
+    public KvBlockPool CreatePool(int numBlocks, int blockSize, Action<int>? onEvicted = null) =>
+        new(Config.NumLayers, Config.NumKvHeads, Config.HeadDim, numBlocks, blockSize, Dtype, Device, onEvicted);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (LayerWeights l in _layers)
+        {
+            l.Dispose();
+        }
+
+        _embed.Dispose();
+        _finalNorm.Dispose();
+        _lmHead.Dispose();
+        Rope.Dispose();
+    }
+
+    private Tensor RmsNorm(Tensor x, Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        Tensor xf = x.to(ScalarType.Float32);
+        Tensor variance = xf.pow(2).mean(new long[] { -1 }, keepdim: true);
+        Tensor normed = (xf * rsqrt(variance + Config.RmsNormEps)).to(x.dtype);
+        return (weight * normed).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Masked attention with GQA by grouping query heads per KV head (no repeated K/V). Softmax in fp32.
+    /// </summary>
+    private Tensor Attention(Tensor q, Tensor keys, Tensor values, Tensor mask, AttentionProbe? probe)
+    {
+        long r = q.shape[0], nk = keys.shape[0];
+        int heads = Config.NumHeads, kvHeads = Config.NumKvHeads, d = Config.HeadDim, groups = heads / kvHeads;
+
+        // q: [R, H, D] → [KVH, G·R, D] (head h = kv·G + g, as transformers' repeat_kv).
+        Tensor qg = q.view(r, kvHeads, groups, d).permute(1, 2, 0, 3).reshape(kvHeads, groups * r, d);
+        Tensor kt = keys.permute(1, 2, 0);                 // [KVH, D, Nk]
+        Tensor vv = values.permute(1, 0, 2);               // [KVH, Nk, D]
+        Tensor scores = matmul(qg, kt).to(ScalarType.Float32).mul_(_scale).view(kvHeads, groups, r, nk);
+        scores = scores.masked_fill(mask.logical_not(), float.NegativeInfinity);
+        Tensor probs = F.softmax(scores, -1);
+        if (probe is not null)
+        {
+            probe.Importance = probs.index_select(2, probe.RowIndices).sum(new long[] { 0, 1, 2 });
+        }
+
+        Tensor output = matmul(probs.to(Dtype).view(kvHeads, groups * r, nk), vv); // [KVH, G·R, D]
+        return output.view(kvHeads, groups, r, d).permute(2, 0, 1, 3).reshape(r, heads, d);
+    }
+}

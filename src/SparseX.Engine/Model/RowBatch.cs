@@ -1,0 +1,90 @@
+using static TorchSharp.torch;
+
+namespace SparseX.Engine.Model;
+
+/// <summary>
+/// The rows one forward step computes and the keys they read. Rows can be any subset of a sequence's
+/// positions (prefill: all new tokens; decode: the last one; SparseX sparse layers: the recompute set R).
+/// Each row writes its fresh K/V into <see cref="WriteSlots"/> and attends to the keys in
+/// <see cref="ReadSlots"/> allowed by <see cref="Mask"/>: key j is visible to row i iff Mask[i, j]. The
+/// mask carries the per-row causal limit (DESIGN §4 step 4), so scattered rows are exact.
+/// </summary>
+public sealed class RowBatch : IDisposable
+{
+    /// <summary>Initializes a new instance of the <see cref="RowBatch"/> class.</summary>
+    /// <param name="positions">Int64 [R] positions of the rows.</param>
+    /// <param name="writeSlots">Int64 [R] KV pool slots the rows' K/V go to.</param>
+    /// <param name="readSlots">Int64 [Nk] KV pool slots of the keys the rows may read.</param>
+    /// <param name="mask">Bool [R, Nk]: which keys each row attends to.</param>
+    /// <param name="cos">RoPE cos table [R, D] (fp32).</param>
+    /// <param name="sin">RoPE sin table [R, D] (fp32).</param>
+    public RowBatch(Tensor positions, Tensor writeSlots, Tensor readSlots, Tensor mask, Tensor cos, Tensor sin)
+    {
+        Positions = positions;
+        WriteSlots = writeSlots;
+        ReadSlots = readSlots;
+        Mask = mask;
+        Cos = cos;
+        Sin = sin;
+    }
+
+    /// <summary>Gets the positions of the rows.</summary>
+    public Tensor Positions { get; }
+
+    /// <summary>Gets the slots the rows' K/V are written to.</summary>
+    public Tensor WriteSlots { get; }
+
+    /// <summary>Gets the slots of the keys the rows read.</summary>
+    public Tensor ReadSlots { get; }
+
+    /// <summary>Gets the attention mask [R, Nk].</summary>
+    public Tensor Mask { get; }
+
+    /// <summary>Gets the RoPE cos table.</summary>
+    public Tensor Cos { get; }
+
+    /// <summary>Gets the RoPE sin table.</summary>
+    public Tensor Sin { get; }
+
+    /// <summary>Gets the number of rows.</summary>
+    public long Rows => Positions.shape[0];
+
+    /// <summary>
+    /// Builds a batch for one sequence: rows at <paramref name="positions"/> of a sequence whose tokens
+    /// 0..<paramref name="keyCount"/>−1 live at <paramref name="slotOf"/>; causal per row.
+    /// </summary>
+    /// <param name="rope">The model's RoPE.</param>
+    /// <param name="positions">Row positions (ascending or not).</param>
+    /// <param name="keyCount">Number of key positions 0..keyCount−1 the rows may read.</param>
+    /// <param name="slotOf">Slot of a position.</param>
+    /// <param name="device">Device.</param>
+    /// <returns>The batch (owns its tensors).</returns>
+    public static RowBatch ForSequence(Rope rope, IReadOnlyList<long> positions, int keyCount, Func<int, long> slotOf, Device device)
+    {
+        long[] pos = positions.ToArray();
+        long[] write = pos.Select(p => slotOf((int)p)).ToArray();
+        long[] read = Enumerable.Range(0, keyCount).Select(p => slotOf(p)).ToArray();
+        using var scope = NewDisposeScope();
+        Tensor posT = tensor(pos, ScalarType.Int64, device);
+        Tensor mask = arange(keyCount, ScalarType.Int64, device).unsqueeze(0) <= posT.unsqueeze(1);
+        (Tensor cos, Tensor sin) = rope.Tables(posT);
+        return new RowBatch(
+            posT.MoveToOuterDisposeScope(),
+            tensor(write, ScalarType.Int64, device).MoveToOuterDisposeScope(),
+            tensor(read, ScalarType.Int64, device).MoveToOuterDisposeScope(),
+            mask.MoveToOuterDisposeScope(),
+            cos.MoveToOuterDisposeScope(),
+            sin.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Positions.Dispose();
+        WriteSlots.Dispose();
+        ReadSlots.Dispose();
+        Mask.Dispose();
+        Cos.Dispose();
+        Sin.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+using SparseX.Engine.Model;
+
+namespace SparseX.Engine.Tests;
+
+public class HfReferenceTests
+{
+    public static TheoryData<string> Models => new(FixturePaths.ModelNames);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void LogitsHiddenStatesAndGreedyTokensMatchTransformers(string name)
+    {
+        string dir = FixturePaths.Model(name);
+        using DecoderModel model = DecoderModel.Load(dir);
+        using ReferenceSet references = ReferenceSet.Open(Path.Combine(dir, "references.safetensors"));
+        var results = ReferenceVerifier.Verify(model, references);
+
+        Assert.Equal(new[] { "chat", "long", "short" }, results.Select(r => r.Prompt));
+        foreach (ReferenceComparison r in results)
+        {
+            Assert.True(r.MaxLogitDiff <= 1e-3, $"{name}/{r.Prompt}: logits differ by {r.MaxLogitDiff:g3}");
+            Assert.True(r.GreedyMatch, $"{name}/{r.Prompt}: greedy differs: {string.Join(",", r.GreedyTokens)}");
+        }
+
+        ReferenceComparison shortPrompt = results.Single(r => r.Prompt == "short");
+        Assert.NotNull(shortPrompt.MaxHiddenDiff);
+        Assert.True(shortPrompt.MaxHiddenDiff <= 1e-3, $"{name}/short: hidden states differ by {shortPrompt.MaxHiddenDiff:g3}");
+    }
+}
