@@ -32,6 +32,13 @@ public sealed class Rope : IDisposable
     /// <summary>Gets the rotary dimension.</summary>
     public int HeadDim { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether cached keys can be moved exactly by <see cref="RotateBy"/>: true for
+    /// every variant whose angle is linear in the position (all the engine loads today). A future
+    /// position-dependent variant (dynamic NTK, YaRN, LongRoPE) must return false so segments are recomputed.
+    /// </summary>
+    public bool SupportsExactShift => Scaling.Type is RopeType.Default or RopeType.Linear or RopeType.Llama3;
+
     /// <summary>Gets inv_freq, fp32 [HeadDim / 2].</summary>
     public Tensor InvFreq => _invFreq;
 
