@@ -82,7 +82,7 @@ public sealed class SparseXEngine : IDisposable
             "bfloat16" => ScalarType.BFloat16,
             "float16" => ScalarType.Float16,
             "float32" => ScalarType.Float32,
-            _ => device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32,
+            _ => device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32,
         };
         logger ??= NullLogger.Instance;
         var clock = Stopwatch.StartNew();
