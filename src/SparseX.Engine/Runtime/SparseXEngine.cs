@@ -112,6 +112,8 @@ public sealed class SparseXEngine : IDisposable
         await _queue.Writer.WriteAsync(new WorkItem(request, output.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
         await foreach (GenerationUpdate update in output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Updates already buffered are not delivered once the caller has cancelled.
+            cancellationToken.ThrowIfCancellationRequested();
             yield return update;
         }
     }
