@@ -26,4 +26,18 @@ public class HfReferenceTests
         Assert.NotNull(shortPrompt.MaxHiddenDiff);
         Assert.True(shortPrompt.MaxHiddenDiff <= 1e-3, $"{name}/short: hidden states differ by {shortPrompt.MaxHiddenDiff:g3}");
     }
+
+    [Fact]
+    public void Bfloat16ComputeStaysCloseToTheFloat32Reference()
+    {
+        string dir = FixturePaths.Model("qwen2-bias-tied-f16");
+        using DecoderModel model = DecoderModel.Load(dir, TorchSharp.torch.ScalarType.BFloat16);
+        using ReferenceSet references = ReferenceSet.Open(Path.Combine(dir, "references.safetensors"));
+        using TorchSharp.torch.Tensor expected = references.Logits("short");
+        double range = expected.abs().max().item<float>();
+        ReferenceComparison r = ReferenceVerifier.Verify(model, references).Single(c => c.Prompt == "short");
+        Assert.True(r.MaxLogitDiff > 0, "bf16 should not be bit-identical to the fp32 reference");
+        Assert.True(r.MaxLogitDiff < 0.05 * range, $"bf16 logits differ by {r.MaxLogitDiff} of range {range}");
+        Assert.Equal(ModelConfig.Load(dir).EosTokenIds, new[] { 2 });
+    }
 }
