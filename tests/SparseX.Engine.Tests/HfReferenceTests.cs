@@ -4,14 +4,25 @@ namespace SparseX.Engine.Tests;
 
 public class HfReferenceTests
 {
-    public static TheoryData<string> Models => new(FixturePaths.ModelNames);
+    public static TheoryData<string, AttentionBackend> Models()
+    {
+        var data = new TheoryData<string, AttentionBackend>();
+        foreach (string name in FixturePaths.ModelNames)
+        {
+            data.Add(name, AttentionBackend.Explicit);
+            data.Add(name, AttentionBackend.Sdpa);
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void LogitsHiddenStatesAndGreedyTokensMatchTransformers(string name)
+    public void LogitsHiddenStatesAndGreedyTokensMatchTransformers(string name, AttentionBackend backend)
     {
         string dir = FixturePaths.Model(name);
         using DecoderModel model = DecoderModel.Load(dir);
+        model.Backend = backend;
         using ReferenceSet references = ReferenceSet.Open(Path.Combine(dir, "references.safetensors"));
         var results = ReferenceVerifier.Verify(model, references);
 

@@ -31,6 +31,7 @@ public sealed class DecoderModel : IDisposable
         _lmHead = lmHead;
         _scale = 1.0f / MathF.Sqrt(config.HeadDim);
         Rope = new Rope(config.Rope, config.HeadDim, device);
+        Backend = device.type == DeviceType.CUDA ? AttentionBackend.Sdpa : AttentionBackend.Explicit;
     }
 
     /// <summary>Gets the configuration.</summary>
@@ -50,6 +51,12 @@ public sealed class DecoderModel : IDisposable
 
     /// <summary>Gets the number of layers.</summary>
     public int NumLayers => _layers.Length;
+
+    /// <summary>Gets or sets the attention implementation (default: SDPA on CUDA, explicit on CPU).</summary>
+    public AttentionBackend Backend { get; set; }
+
+    /// <summary>Gets or sets the query rows per chunk when Sparse-Q importance is computed beside SDPA.</summary>
+    public int ProbeChunkRows { get; set; } = 256;
 
     /// <summary>Loads a Hugging Face checkpoint directory.</summary>
     /// <param name="directory">The checkpoint directory.</param>
@@ -138,7 +145,9 @@ public sealed class DecoderModel : IDisposable
 
         Tensor keys = pool.Keys(layer).index_select(0, batch.ReadSlots).to(Dtype);
         Tensor values = pool.Values(layer).index_select(0, batch.ReadSlots).to(Dtype);
-        Tensor attn = Attention(q, keys, values, batch.Mask, probe);
+        Tensor attn = Backend == AttentionBackend.Sdpa
+            ? SdpaAttention(q, keys, values, batch, probe)
+            : Attention(q, keys, values, batch.Mask, probe);
         Tensor h = hidden + F.linear(attn.reshape(r, heads * d), w.OProj, w.OBias);
 
         Tensor m = RmsNorm(h, w.PostAttentionNorm);
@@ -196,6 +205,55 @@ public sealed class DecoderModel : IDisposable
         Tensor variance = xf.pow(2).mean(new long[] { -1 }, keepdim: true);
         Tensor normed = (xf * rsqrt(variance + Config.RmsNormEps)).to(x.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Attention through PyTorch's fused SDPA. K/V heads are expanded for GQA (TorchSharp's SDPA has no
+    /// enable_gqa). Full prefill uses the causal flag (rows = keys = 0..N−1, so top-left alignment is right),
+    /// decode uses no mask, anything else the exact per-row boolean mask. A probe is served by a chunked
+    /// explicit softmax over the probe rows only.
+    /// </summary>
+    private Tensor SdpaAttention(Tensor q, Tensor keys, Tensor values, RowBatch batch, AttentionProbe? probe)
+    {
+        long r = q.shape[0], nk = keys.shape[0];
+        int heads = Config.NumHeads, kvHeads = Config.NumKvHeads, d = Config.HeadDim, groups = heads / kvHeads;
+        Tensor qh = q.permute(1, 0, 2).unsqueeze(0);                                          // [1, H, R, D]
+        Tensor kh = keys.permute(1, 0, 2).unsqueeze(1).expand(kvHeads, groups, nk, d).reshape(1, heads, nk, d);
+        Tensor vh = values.permute(1, 0, 2).unsqueeze(1).expand(kvHeads, groups, nk, d).reshape(1, heads, nk, d);
+        Tensor output = batch.Kind switch
+        {
+            MaskKind.FullCausal => F.scaled_dot_product_attention(qh, kh, vh, null, 0.0, true),
+            MaskKind.None => F.scaled_dot_product_attention(qh, kh, vh, null, 0.0, false),
+            _ => F.scaled_dot_product_attention(qh, kh, vh, batch.Mask, 0.0, false),
+        };
+
+        if (probe is not null)
+        {
+            probe.Importance = ProbeImportance(q, keys, batch.Mask, probe.RowIndices);
+        }
+
+        return output.squeeze(0).permute(1, 0, 2);                                              // [R, H, D]
+    }
+
+    /// <summary>Σ_heads Σ_rows softmax(q·k/√d) over the probe rows, computed in chunks of rows (fp32).</summary>
+    private Tensor ProbeImportance(Tensor q, Tensor keys, Tensor mask, Tensor rows)
+    {
+        long nk = keys.shape[0], count = rows.shape[0];
+        int heads = Config.NumHeads, kvHeads = Config.NumKvHeads, d = Config.HeadDim, groups = heads / kvHeads;
+        Tensor kt = keys.permute(1, 2, 0);                                                      // [KVH, D, Nk]
+        Tensor total = zeros(nk, ScalarType.Float32, Device);
+        for (long start = 0; start < count; start += ProbeChunkRows)
+        {
+            using var scope = NewDisposeScope();
+            long len = Math.Min(ProbeChunkRows, count - start);
+            Tensor idx = rows.narrow(0, start, len);
+            Tensor qc = q.index_select(0, idx).view(len, kvHeads, groups, d).permute(1, 2, 0, 3).reshape(kvHeads, groups * len, d);
+            Tensor scores = matmul(qc, kt).to(ScalarType.Float32).mul_(_scale).view(kvHeads, groups, len, nk);
+            scores = scores.masked_fill(mask.index_select(0, idx).logical_not(), float.NegativeInfinity);
+            total.add_(F.softmax(scores, -1).sum(new long[] { 0, 1, 2 }));
+        }
+
+        return total;
     }
 
     /// <summary>

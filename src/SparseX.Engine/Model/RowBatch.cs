@@ -11,6 +11,8 @@ namespace SparseX.Engine.Model;
 /// </summary>
 public sealed class RowBatch : IDisposable
 {
+    private MaskKind _kind = MaskKind.Rows;
+
     /// <summary>Initializes a new instance of the <see cref="RowBatch"/> class.</summary>
     /// <param name="positions">Int64 [R] positions of the rows.</param>
     /// <param name="writeSlots">Int64 [R] KV pool slots the rows' K/V go to.</param>
@@ -46,6 +48,9 @@ public sealed class RowBatch : IDisposable
     /// <summary>Gets the RoPE sin table.</summary>
     public Tensor Sin { get; }
 
+    /// <summary>Gets the shape of the mask, so fused kernels can skip it where it is trivial.</summary>
+    public MaskKind Kind => _kind;
+
     /// <summary>Gets the number of rows.</summary>
     public long Rows => Positions.shape[0];
 
@@ -68,13 +73,19 @@ public sealed class RowBatch : IDisposable
         Tensor posT = tensor(pos, ScalarType.Int64, device);
         Tensor mask = arange(keyCount, ScalarType.Int64, device).unsqueeze(0) <= posT.unsqueeze(1);
         (Tensor cos, Tensor sin) = rope.Tables(posT);
+        MaskKind kind = pos.Length == keyCount && pos.Select((p, i) => p == i).All(x => x)
+            ? MaskKind.FullCausal
+            : pos.All(p => p >= keyCount - 1) ? MaskKind.None : MaskKind.Rows;
         return new RowBatch(
             posT.MoveToOuterDisposeScope(),
             tensor(write, ScalarType.Int64, device).MoveToOuterDisposeScope(),
             tensor(read, ScalarType.Int64, device).MoveToOuterDisposeScope(),
             mask.MoveToOuterDisposeScope(),
             cos.MoveToOuterDisposeScope(),
-            sin.MoveToOuterDisposeScope());
+            sin.MoveToOuterDisposeScope())
+        {
+            _kind = kind,
+        };
     }
 
     /// <inheritdoc />
