@@ -42,7 +42,7 @@ internal sealed class GenerateCommand : AsyncCommand<GenerateCommand.Settings>
             string.IsNullOrEmpty(Prompt) ? ValidationResult.Error("--prompt is required.") : ValidationResult.Success();
     }
 
-    protected override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using SparseXEngine engine = SparseXEngine.Load(new EngineOptions { ModelPath = settings.Checkpoint, Device = settings.Device });
         string prompt = settings.Prompt;

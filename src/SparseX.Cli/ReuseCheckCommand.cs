@@ -25,7 +25,7 @@ internal sealed class ReuseCheckCommand : Command<ReuseCheckCommand.Settings>
         public int Count { get; init; } = 3;
     }
 
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using DecoderModel model = DecoderModel.Load(settings.Checkpoint);
         var table = new Table().Title($"reuse invariants · {model.Config.Architecture}")

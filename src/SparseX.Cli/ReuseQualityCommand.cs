@@ -62,7 +62,7 @@ internal sealed class ReuseQualityCommand : Command<ReuseQualityCommand.Settings
         }
     }
 
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using DecoderModel model = DecoderModel.Load(settings.Checkpoint);
         SelectorKind[] selectors = settings.Selectors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

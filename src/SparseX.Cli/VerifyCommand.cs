@@ -24,7 +24,7 @@ internal sealed class VerifyCommand : Command<VerifyCommand.Settings>
         public double Tolerance { get; init; } = 1e-3;
     }
 
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string references = settings.References ?? Path.Combine(settings.Checkpoint, "references.safetensors");
         using DecoderModel model = DecoderModel.Load(settings.Checkpoint);
