@@ -32,16 +32,11 @@ public class ChatTemplateFixtureTests
         public IReadOnlyList<TemplateMessage> JsonMessages => TemplateMessage.ListFromJson(Conversation.GetProperty("messages"));
     }
 
-    public static TheoryData<string> CaseNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in Index.Value.RootElement.GetProperty("cases").EnumerateArray())
-        {
-            data.Add(c.GetProperty("expected").GetString()!);
-        }
+    public static TheoryData<string> CaseNames() => new(Names());
 
-        return data;
-    }
+    /// <summary>The expected-file names of all cases, in index order.</summary>
+    internal static IEnumerable<string> Names() =>
+        Index.Value.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("expected").GetString()!).ToList();
 
     internal static FixtureCase Load(string expectedFile)
     {
@@ -68,7 +63,7 @@ public class ChatTemplateFixtureTests
     internal static ChatTemplate Compile(FixtureCase c) => new(c.Source);
 
     [Fact]
-    public void IndexListsAllFiftySixCases() => Assert.Equal(56, CaseNames().Count);
+    public void IndexListsAllFiftySixCases() => Assert.Equal(56, Names().Count());
 
     [Theory]
     [MemberData(nameof(CaseNames))]

@@ -171,8 +171,9 @@ public sealed class ChatTemplate
     public string Render(IReadOnlyList<TemplateMessage> messages, JsonElement? tools = null, bool addGenerationPrompt = false,
         IReadOnlyDictionary<string, object?>? extraVariables = null)
     {
-        var converted = Convert(messages);
-        return _template.Render(Variables(converted.Cast<object?>().ToList(), tools, addGenerationPrompt, extraVariables));
+        var variables = Variables(tools, addGenerationPrompt, extraVariables);
+        variables["messages"] = Convert(messages).Cast<object?>().ToList();
+        return _template.Render(variables);
     }
 
     /// <summary>
@@ -191,7 +192,13 @@ public sealed class ChatTemplate
         IReadOnlyDictionary<string, object?>? extraVariables = null)
     {
         var converted = Convert(messages);
-        string RenderWith(List<object?> list) => _template.Render(Variables(list, tools, addGenerationPrompt, extraVariables));
+        var variables = Variables(tools, addGenerationPrompt, extraVariables);
+        string RenderWith(List<object?> list)
+        {
+            variables["messages"] = list;
+            return _template.Render(variables);
+        }
+
         string text = RenderWith(converted.Cast<object?>().ToList());
         return SentinelSplitter.Split(RenderWith, converted, text);
     }
@@ -202,8 +209,8 @@ public sealed class ChatTemplate
         return messages.Select(m => (m ?? throw new ArgumentException("Messages cannot contain null.", nameof(messages))).ToTemplateValue()).ToList();
     }
 
-    private Dictionary<string, object?> Variables(List<object?> messages, JsonElement? tools, bool addGenerationPrompt,
-        IReadOnlyDictionary<string, object?>? extraVariables)
+    // Everything but "messages", which the caller sets (RenderSpans renders several message variants).
+    private Dictionary<string, object?> Variables(JsonElement? tools, bool addGenerationPrompt, IReadOnlyDictionary<string, object?>? extraVariables)
     {
         // transformers: template.render(messages=…, tools=…, documents=…, add_generation_prompt=…, **special_tokens, **kwargs)
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -212,7 +219,7 @@ public sealed class ChatTemplate
             variables[name] = value;
         }
 
-        variables["messages"] = messages;
+        variables["messages"] = null;
         variables["tools"] = tools is JsonElement t ? TemplateValueConverter.FromJson(t) : null;
         variables["documents"] = null;
         variables["add_generation_prompt"] = addGenerationPrompt;

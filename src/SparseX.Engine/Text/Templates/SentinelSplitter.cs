@@ -46,8 +46,9 @@ internal static class SentinelSplitter
             return new TemplateRendering(text, Merge(spans), changed, omitted);
         }
 
-        List<TemplateSpan>? TryWith(List<int> substituted)
+        List<TemplateSpan>? TryWith(List<int> substitutedList)
         {
+            var substituted = substitutedList.ToHashSet();
             var variant = new List<object?>(messages.Count);
             for (int i = 0; i < messages.Count; i++)
             {
@@ -81,7 +82,7 @@ internal static class SentinelSplitter
             return spans is not null && string.Concat(spans.Select(s => s.Text)) == text ? spans : null;
         }
 
-        List<TemplateSpan>? Parse(string sentinelText, List<int> substituted)
+        List<TemplateSpan>? Parse(string sentinelText, HashSet<int> substituted)
         {
             var spans = new List<TemplateSpan>();
             int pos = 0;

@@ -63,7 +63,14 @@ internal static class TemplateValueConverter
             case JsonValueKind.String:
                 return e.GetString();
             case JsonValueKind.Number:
-                return e.TryGetInt64(out long l) && IsIntegerLiteral(e.GetRawText()) ? (object)l : e.GetDouble();
+                string raw = e.GetRawText();
+                if (e.TryGetInt64(out long l) && IsIntegerLiteral(raw))
+                {
+                    return l;
+                }
+
+                // Python's json.loads gives big ints exact and out-of-range floats as inf; ints beyond 64 bits become floats here.
+                return e.TryGetDouble(out double f) ? f : double.Parse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:
