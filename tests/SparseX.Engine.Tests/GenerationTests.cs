@@ -98,8 +98,46 @@ public class GenerationTests : IClassFixture<EngineFixture>
     public async Task ConcurrentRequestsAreServedAndMatchSequentialOnes()
     {
         var (prompt, greedy) = Reference();
-        GenerationResult[] results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _engine.GenerateTextAsync(Greedy(prompt, 8))));
-        Assert.All(results, r => Assert.Equal(greedy[..8], r.TokenIds));
+        int[][] prompts = Enumerable.Range(0, 12).Select(i => prompt[..(20 + i)]).ToArray();
+        int[][] alone = new int[prompts.Length][];
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            alone[i] = (await _engine.GenerateTextAsync(Greedy(prompts[i], 12))).TokenIds.ToArray();
+        }
+
+        long batchedBefore = _engine.Stats.BatchedDecodeSteps;
+        GenerationResult[] together = await Task.WhenAll(prompts.Select(p => _engine.GenerateTextAsync(Greedy(p, 12))));
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            Assert.Equal(alone[i], together[i].TokenIds);
+        }
+
+        Assert.Equal(greedy[..12], (await _engine.GenerateTextAsync(Greedy(prompt, 12))).TokenIds);
+        Assert.True(_engine.Stats.BatchedDecodeSteps > batchedBefore, "decode steps were not batched");
+    }
+
+    [Fact]
+    public async Task WhenThePoolRunsOutSequencesArePreemptedAndAllFinishWithTheirAloneOutputs()
+    {
+        // 40 blocks of 16 tokens; six 70-token prompts generating 40 tokens each need 6 × 7 = 42 blocks.
+        using var small = SparseXEngine.Load(new EngineOptions { ModelPath = FixturePaths.Model("llama-gqa-f32"), KvCacheBytes = 40 * 16 * 1024 });
+        var (prompt, _) = Reference();
+        int[][] prompts = Enumerable.Range(0, 6).Select(i => prompt.Concat(prompt).Skip(3 * i).Take(70).ToArray()).ToArray(); // distinct: no shared prefix blocks
+        var alone = new List<IReadOnlyList<int>>();
+        foreach (int[] p in prompts)
+        {
+            alone.Add((await small.GenerateTextAsync(Greedy(p, 40))).TokenIds);
+        }
+
+        GenerationResult[] together = await Task.WhenAll(prompts.Select(p => small.GenerateTextAsync(Greedy(p, 40))));
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            Assert.Equal(alone[i], together[i].TokenIds);
+        }
+
+        Assert.True(small.Stats.Preemptions > 0, "the pool never ran out; the test does not exercise preemption");
+        await WaitIdleAsync(small);
+        Assert.Equal(0, small.Stats.KvBlocksUsed);
     }
 
     [Fact]

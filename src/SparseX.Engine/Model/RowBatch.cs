@@ -1,3 +1,4 @@
+using SparseX.Engine.Cache;
 using static TorchSharp.torch;
 
 namespace SparseX.Engine.Model;
@@ -85,6 +86,37 @@ public sealed class RowBatch : IDisposable
             sin.MoveToOuterDisposeScope())
         {
             _kind = kind,
+        };
+    }
+
+    /// <summary>
+    /// Builds a decode batch: the last position of each sequence, reading all of that sequence's keys and
+    /// none of the others' (block-diagonal mask over the concatenated keys).
+    /// </summary>
+    /// <param name="rope">The model's RoPE.</param>
+    /// <param name="sequences">Each sequence's blocks and length (its last position is length − 1).</param>
+    /// <param name="device">Device.</param>
+    /// <returns>The batch (owns its tensors).</returns>
+    public static RowBatch ForDecode(Rope rope, IReadOnlyList<(BlockTable Table, int Length)> sequences, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        long[] pos = sequences.Select(s => (long)(s.Length - 1)).ToArray();
+        long[] write = sequences.Select(s => s.Table.Slot(s.Length - 1)).ToArray();
+        long[] read = sequences.SelectMany(s => Enumerable.Range(0, s.Length).Select(s.Table.Slot)).ToArray();
+        long[] owner = sequences.SelectMany((s, i) => Enumerable.Repeat((long)i, s.Length)).ToArray();
+        using var scope = NewDisposeScope();
+        Tensor posT = tensor(pos, ScalarType.Int64, device);
+        Tensor mask = tensor(owner, ScalarType.Int64, device).unsqueeze(0) == arange(sequences.Count, ScalarType.Int64, device).unsqueeze(1);
+        (Tensor cos, Tensor sin) = rope.Tables(posT);
+        return new RowBatch(
+            posT.MoveToOuterDisposeScope(),
+            tensor(write, ScalarType.Int64, device).MoveToOuterDisposeScope(),
+            tensor(read, ScalarType.Int64, device).MoveToOuterDisposeScope(),
+            mask.MoveToOuterDisposeScope(),
+            cos.MoveToOuterDisposeScope(),
+            sin.MoveToOuterDisposeScope())
+        {
+            _kind = sequences.Count == 1 ? MaskKind.None : MaskKind.Rows,
         };
     }
 

@@ -43,4 +43,28 @@ public static class DenseForward
 
         return hidden.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// One decode step for several sequences at once: the last token of each, batched into one forward.
+    /// Keys are every sequence's positions concatenated; a block-diagonal mask keeps each row in its own
+    /// sequence (continuous batching, DESIGN §7).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="sequences">Each sequence's blocks (with capacity for its tokens) and tokens.</param>
+    /// <returns>fp32 logits [B, vocab].</returns>
+    public static Tensor DecodeBatch(DecoderModel model, IReadOnlyList<(BlockTable Table, IReadOnlyList<int> Tokens)> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(sequences);
+        using var scope = NewDisposeScope();
+        using RowBatch batch = RowBatch.ForDecode(model.Rope, sequences.Select(s => (s.Table, s.Tokens.Count)).ToArray(), model.Device);
+        Tensor ids = tensor(sequences.Select(s => (long)s.Tokens[^1]).ToArray(), ScalarType.Int64, model.Device);
+        Tensor hidden = model.Embed(ids);
+        for (int l = 0; l < model.NumLayers; l++)
+        {
+            hidden = model.Layer(l, hidden, batch, sequences[0].Table.Pool);
+        }
+
+        return model.Logits(hidden).MoveToOuterDisposeScope();
+    }
 }

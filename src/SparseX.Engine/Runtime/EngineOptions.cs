@@ -32,6 +32,12 @@ public sealed class EngineOptions
     /// <summary>Gets or sets the number of requests that may wait; further callers wait for room.</summary>
     public int MaxQueuedRequests { get; set; } = 256;
 
+    /// <summary>Gets or sets the most sequences decoded together in one batched step.</summary>
+    public int MaxConcurrentSequences { get; set; } = 32;
+
+    /// <summary>Gets or sets the prompt tokens admitted (prefilled) between two decode steps; at least one request is always admitted.</summary>
+    public int MaxPrefillTokensPerStep { get; set; } = 8192;
+
     /// <summary>Throws if a setting is invalid.</summary>
     /// <exception cref="ArgumentException">The message names the setting.</exception>
     public void Validate()
@@ -54,6 +60,11 @@ public sealed class EngineOptions
         if (MaxQueuedRequests < 1)
         {
             throw new ArgumentException($"EngineOptions.MaxQueuedRequests must be ≥ 1 (got {MaxQueuedRequests}).", nameof(MaxQueuedRequests));
+        }
+
+        if (MaxConcurrentSequences < 1 || MaxPrefillTokensPerStep < 1)
+        {
+            throw new ArgumentException("EngineOptions.MaxConcurrentSequences and MaxPrefillTokensPerStep must be ≥ 1.", nameof(MaxConcurrentSequences));
         }
 
         if (Dtype is not (null or "float32" or "bfloat16" or "float16"))

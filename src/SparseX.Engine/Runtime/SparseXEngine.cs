@@ -27,7 +27,15 @@ public sealed class SparseXEngine : IDisposable
     private readonly PrefixCache _prefixCache;
     private readonly ReusePrefill _prefill;
     private readonly ILogger _logger;
+    private readonly int[] _eosIds;
     private long _completed;
+    private long _decodeSteps;
+    private long _batchedDecodeSteps;
+    private long _preemptions;
+    private int _maxDecodeBatch;
+    private volatile int _running;
+    private volatile int _queued;
+    private volatile bool _stopping;
     private bool _disposed;
 
     private SparseXEngine(EngineOptions options, DecoderModel model, HfTokenizer tokenizer, ILogger logger)
@@ -42,6 +50,7 @@ public sealed class SparseXEngine : IDisposable
         _prefixCache = cache = new PrefixCache(_pool);
         Segments = new SegmentStore(Fingerprint(model), options.SegmentStoreBytes);
         _prefill = new ReusePrefill(model, _prefixCache, Segments, logger);
+        _eosIds = tokenizer.EosTokenIds.Concat(model.Config.EosTokenIds).Distinct().ToArray();
         _queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.MaxQueuedRequests) { SingleReader = true });
         _worker = new Thread(Serve) { IsBackground = true, Name = "SparseX engine" };
         _worker.Start();
@@ -63,7 +72,15 @@ public sealed class SparseXEngine : IDisposable
     public int ContextLength => Model.Config.MaxPositionEmbeddings;
 
     /// <summary>Gets a snapshot of the engine's resources.</summary>
-    public EngineStats Stats => new(_pool.NumBlocks, _pool.UsedBlocks, _prefixCache.CachedBlocks, Segments.Stats, Interlocked.Read(ref _completed));
+    public EngineStats Stats => new(_pool.NumBlocks, _pool.UsedBlocks, _prefixCache.CachedBlocks, Segments.Stats, Interlocked.Read(ref _completed))
+    {
+        RunningSequences = _running,
+        QueuedRequests = _queued + _queue.Reader.Count,
+        DecodeSteps = Interlocked.Read(ref _decodeSteps),
+        BatchedDecodeSteps = Interlocked.Read(ref _batchedDecodeSteps),
+        MaxDecodeBatch = _maxDecodeBatch,
+        Preemptions = Interlocked.Read(ref _preemptions),
+    };
 
     /// <summary>Loads a checkpoint and starts the engine thread.</summary>
     /// <param name="options">The options.</param>
@@ -192,6 +209,7 @@ public sealed class SparseXEngine : IDisposable
         }
 
         _disposed = true;
+        _stopping = true;
         _queue.Writer.TryComplete();
         _worker.Join();
         Segments.Dispose();
@@ -239,46 +257,131 @@ public sealed class SparseXEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// The engine loop (continuous batching): admit resumed and new requests while there is room (blocks,
+    /// <see cref="EngineOptions.MaxConcurrentSequences"/>, a prefill token budget), then run one batched decode
+    /// step for every running sequence. Finished and cancelled sequences leave between steps; when the pool
+    /// runs out, the youngest sequence is preempted and later resumed by recomputing its tokens.
+    /// </summary>
     private void Serve()
     {
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var running = new List<ActiveSequence>();
+        var waiting = new LinkedList<WorkItem>();
+        var resume = new Queue<ActiveSequence>();
+        while (!_stopping)
         {
-            while (_queue.Reader.TryRead(out WorkItem? item))
+            if (running.Count == 0 && waiting.Count == 0 && resume.Count == 0
+                && !_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                try
-                {
-                    item.CancellationToken.ThrowIfCancellationRequested();
-                    if (item.Action is not null)
-                    {
-                        item.Action();
-                    }
-                    else
-                    {
-                        Generate(item.Request!, item.Output, item.CancellationToken);
-                    }
-
-                    item.Output.TryComplete();
-                }
-                catch (Exception ex)
-                {
-                    if (ex is not OperationCanceledException)
-                    {
-                        _logger.LogWarning(ex, "Request failed: {Message}", ex.Message);
-                    }
-
-                    item.Output.TryComplete(ex);
-                }
-                finally
-                {
-                    Interlocked.Increment(ref _completed);
-                }
+                break;
             }
+
+            while (waiting.Count < Options.MaxConcurrentSequences && _queue.Reader.TryRead(out WorkItem? item))
+            {
+                waiting.AddLast(item);
+            }
+
+            _queued = waiting.Count;
+            DropCancelled(running);
+            Admit(running, waiting, resume);
+            if (running.Count > 0)
+            {
+                DecodeStep(running, resume);
+            }
+
+            _running = running.Count;
+        }
+
+        var stopped = new ObjectDisposedException(nameof(SparseXEngine), "The engine was disposed.");
+        foreach (ActiveSequence seq in running.Concat(resume))
+        {
+            seq.Fail(stopped);
+            seq.Dispose();
+        }
+
+        foreach (WorkItem item in waiting)
+        {
+            item.Output.TryComplete(stopped);
+        }
+
+        while (_queue.Reader.TryRead(out WorkItem? item))
+        {
+            item.Output.TryComplete(stopped);
         }
     }
 
-    private void Generate(GenerationRequest request, ChannelWriter<GenerationUpdate> output, CancellationToken ct)
+    private void Admit(List<ActiveSequence> running, LinkedList<WorkItem> waiting, Queue<ActiveSequence> resume)
+    {
+        while (resume.Count > 0 && running.Count < Options.MaxConcurrentSequences)
+        {
+            ActiveSequence seq = resume.Peek();
+            if (seq.CancellationToken.IsCancellationRequested)
+            {
+                Finish(resume.Dequeue(), new OperationCanceledException(seq.CancellationToken));
+                continue;
+            }
+
+            try
+            {
+                Resume(seq);
+            }
+            catch (KvCacheExhaustedException) when (running.Count > 0)
+            {
+                return; // wait for running sequences to free blocks
+            }
+            catch (Exception ex)
+            {
+                Finish(resume.Dequeue(), ex);
+                continue;
+            }
+
+            resume.Dequeue();
+            Keep(seq, running);
+        }
+
+        int budget = Options.MaxPrefillTokensPerStep;
+        while (waiting.First is { } node && running.Count < Options.MaxConcurrentSequences && budget > 0)
+        {
+            WorkItem item = node.Value;
+            try
+            {
+                item.CancellationToken.ThrowIfCancellationRequested();
+                if (item.Action is not null)
+                {
+                    item.Action();
+                    item.Output.TryComplete();
+                    Interlocked.Increment(ref _completed);
+                }
+                else
+                {
+                    ActiveSequence seq = Start(item);
+                    budget -= seq.Tokens.Count;
+                    Keep(seq, running);
+                }
+            }
+            catch (KvCacheExhaustedException) when (running.Count > 0 || resume.Count > 0)
+            {
+                return; // the prompt fits once running sequences finish
+            }
+            catch (Exception ex)
+            {
+                if (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Request failed: {Message}", ex.Message);
+                }
+
+                item.Output.TryComplete(ex);
+                Interlocked.Increment(ref _completed);
+            }
+
+            waiting.RemoveFirst();
+        }
+    }
+
+    private ActiveSequence Start(WorkItem item)
     {
         var clock = Stopwatch.StartNew();
+        GenerationRequest request = item.Request!;
         GenerationOptions options = request.Options ?? new GenerationOptions();
         options.Validate();
         ReusePolicy policy = request.Reuse ?? Options.DefaultReuse;
@@ -286,55 +389,142 @@ public sealed class SparseXEngine : IDisposable
         RequestLayout layout = BuildLayout(request, policy.Namespace);
 
         using var scope = NewDisposeScope();
-        using var table = new BlockTable(_pool);
-        Tensor lastHidden = _prefill.Run(layout, policy, table, out ReuseReport report);
-        Tensor logits = Model.Logits(lastHidden);
-        TimeSpan ttft = clock.Elapsed;
-
-        var tokens = layout.TokenIds.ToList();
-        int maxNew = Math.Min(options.MaxNewTokens, ContextLength - tokens.Count);
-        var stopIds = new HashSet<int>(options.StopTokenIds);
-        if (!options.IgnoreEos)
+        var table = new BlockTable(_pool);
+        try
         {
-            stopIds.UnionWith(Tokenizer.EosTokenIds);
-            stopIds.UnionWith(Model.Config.EosTokenIds);
+            Tensor logits = Model.Logits(_prefill.Run(layout, policy, table, out ReuseReport report));
+            var seq = new ActiveSequence(layout.TokenIds, options, table, Tokenizer, _eosIds, ContextLength, report, clock, item.Output, item.CancellationToken);
+            seq.MarkFirstToken();
+            seq.Accept(logits[0].cpu().data<float>().ToArray());
+            return seq;
+        }
+        catch
+        {
+            table.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Recomputes a preempted sequence's KV (prefix cache first) and takes its next token.</summary>
+    private void Resume(ActiveSequence seq)
+    {
+        using var scope = NewDisposeScope();
+        var policy = new ReusePolicy { Mode = ReuseMode.PrefixOnly };
+        var table = new BlockTable(_pool);
+        try
+        {
+            Tensor logits = Model.Logits(_prefill.Run(RequestLayout.Plain(seq.Tokens), policy, table, out _));
+            seq.Table.Dispose();
+            seq.Table = table;
+            seq.Accept(logits[0].cpu().data<float>().ToArray());
+        }
+        catch
+        {
+            table.Dispose();
+            throw;
+        }
+    }
+
+    private void DecodeStep(List<ActiveSequence> running, Queue<ActiveSequence> resume)
+    {
+        // Room for every sequence's next token; preempt the youngest when the pool is full.
+        for (int i = 0; i < running.Count; i++)
+        {
+            ActiveSequence seq = running[i];
+            while (true)
+            {
+                try
+                {
+                    seq.Table.EnsureCapacity(seq.Tokens.Count);
+                    break;
+                }
+                catch (KvCacheExhaustedException ex)
+                {
+                    ActiveSequence victim = running[^1];
+                    if (victim == seq && running.Count == 1)
+                    {
+                        running.RemoveAt(i);
+                        Finish(seq, ex);
+                        return;
+                    }
+
+                    running.RemoveAt(running.Count - 1);
+                    victim.Table.Dispose();
+                    victim.Table = new BlockTable(_pool);
+                    resume.Enqueue(victim);
+                    Interlocked.Increment(ref _preemptions);
+                    if (victim == seq)
+                    {
+                        break;
+                    }
+                }
+            }
         }
 
-        var sampler = new Sampler(options);
-        var detokenizer = new StreamingDetokenizer(Tokenizer);
-        var stops = new StopSequenceMatcher(options.StopSequences);
-        FinishReason finish = maxNew < options.MaxNewTokens ? FinishReason.ContextFull : FinishReason.MaxTokens;
-        for (int step = 0; step < maxNew; step++)
+        if (running.Count == 0)
         {
-            ct.ThrowIfCancellationRequested();
-            int next = sampler.Next(logits[0].cpu().data<float>().ToArray());
-            if (stopIds.Contains(next))
-            {
-                finish = FinishReason.EndOfSequence;
-                break;
-            }
-
-            tokens.Add(next);
-            output.TryWrite(new GenerationUpdate(stops.Append(detokenizer.Push(next)), new[] { next }));
-            if (stops.Stopped)
-            {
-                finish = FinishReason.StopSequence;
-                break;
-            }
-
-            if (step + 1 < maxNew)
-            {
-                using var stepScope = NewDisposeScope();
-                table.EnsureCapacity(tokens.Count);
-                Tensor hidden = DenseForward.Run(Model, table, tokens, tokens.Count - 1);
-                logits.Dispose();
-                logits = Model.Logits(hidden).MoveToOuterDisposeScope();
-            }
+            return;
         }
 
-        string tail = stops.Append(detokenizer.Flush()) + stops.Flush();
-        report = report with { TimeToFirstToken = ttft, Decode = clock.Elapsed - ttft };
-        output.TryWrite(new GenerationUpdate(tail, Array.Empty<int>(), finish, report));
+        using var scope = NewDisposeScope();
+        Tensor logits = DenseForward.DecodeBatch(Model, running.Select(s => (s.Table, (IReadOnlyList<int>)s.Tokens)).ToArray());
+        float[] all = logits.cpu().data<float>().ToArray();
+        int vocab = (int)logits.shape[1];
+        Interlocked.Increment(ref _decodeSteps);
+        if (running.Count > 1)
+        {
+            Interlocked.Increment(ref _batchedDecodeSteps);
+        }
+
+        _maxDecodeBatch = Math.Max(_maxDecodeBatch, running.Count);
+        for (int i = 0; i < running.Count; i++)
+        {
+            running[i].Accept(all.AsSpan(i * vocab, vocab));
+        }
+
+        for (int i = running.Count - 1; i >= 0; i--)
+        {
+            if (running[i].Finished)
+            {
+                ActiveSequence done = running[i];
+                running.RemoveAt(i);
+                done.Dispose();
+                Interlocked.Increment(ref _completed);
+            }
+        }
+    }
+
+    private void Keep(ActiveSequence seq, List<ActiveSequence> running)
+    {
+        if (seq.Finished)
+        {
+            seq.Dispose();
+            Interlocked.Increment(ref _completed);
+        }
+        else
+        {
+            running.Add(seq);
+        }
+    }
+
+    private void DropCancelled(List<ActiveSequence> running)
+    {
+        for (int i = running.Count - 1; i >= 0; i--)
+        {
+            if (running[i].CancellationToken.IsCancellationRequested)
+            {
+                ActiveSequence seq = running[i];
+                running.RemoveAt(i);
+                Finish(seq, new OperationCanceledException(seq.CancellationToken));
+            }
+        }
+    }
+
+    private void Finish(ActiveSequence seq, Exception error)
+    {
+        seq.Fail(error);
+        seq.Dispose();
+        Interlocked.Increment(ref _completed);
     }
 
     private sealed record WorkItem(GenerationRequest? Request, ChannelWriter<GenerationUpdate> Output, CancellationToken CancellationToken, Action? Action = null);

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SparseX.Engine.Cache;
+using SparseX.Engine.Reuse;
+using SparseX.Engine.Text;
+
+namespace SparseX.Engine.Runtime;
+
+/// <summary>
+/// A request being decoded: its tokens, blocks and streaming state (sampler, detokenizer, stop strings).
+/// Owned by the engine thread.
+/// </summary>
+internal sealed class ActiveSequence : IDisposable
+{
+    private readonly ChannelWriter<GenerationUpdate> _output;
+    private readonly Sampler _sampler;
+    private readonly StreamingDetokenizer _detokenizer;
+    private readonly StopSequenceMatcher _stops;
+    private readonly HashSet<int> _stopIds;
+    private readonly Stopwatch _clock;
+    private readonly int _maxNew;
+    private readonly int _requestedMax;
+    private ReuseReport _report;
+    private TimeSpan _ttft;
+    private int _generated;
+
+    public ActiveSequence(
+        int[] prompt,
+        GenerationOptions options,
+        BlockTable table,
+        HfTokenizer tokenizer,
+        IEnumerable<int> eosIds,
+        int contextLength,
+        ReuseReport report,
+        Stopwatch clock,
+        ChannelWriter<GenerationUpdate> output,
+        CancellationToken cancellationToken)
+    {
+        Tokens = prompt.ToList();
+        Table = table;
+        CancellationToken = cancellationToken;
+        _output = output;
+        _report = report;
+        _clock = clock;
+        _sampler = new Sampler(options);
+        _detokenizer = new StreamingDetokenizer(tokenizer);
+        _stops = new StopSequenceMatcher(options.StopSequences);
+        _stopIds = new HashSet<int>(options.StopTokenIds);
+        if (!options.IgnoreEos)
+        {
+            _stopIds.UnionWith(eosIds);
+        }
+
+        _requestedMax = options.MaxNewTokens;
+        _maxNew = Math.Min(options.MaxNewTokens, contextLength - prompt.Length);
+    }
+
+    /// <summary>Gets the prompt and the tokens generated so far.</summary>
+    public List<int> Tokens { get; }
+
+    /// <summary>Gets or sets the sequence's blocks (replaced when the sequence is preempted and resumed).</summary>
+    public BlockTable Table { get; set; }
+
+    /// <summary>Gets the request's cancellation.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Gets a value indicating whether the sequence has finished (its stream is complete).</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>Records the time of the first token's logits.</summary>
+    public void MarkFirstToken() => _ttft = _clock.Elapsed;
+
+    /// <summary>Samples from the last logits, streams the token, and finishes the sequence when a stop condition holds.</summary>
+    /// <param name="logits">The last row's logits.</param>
+    public void Accept(ReadOnlySpan<float> logits)
+    {
+        int next = _sampler.Next(logits);
+        if (_stopIds.Contains(next))
+        {
+            Finish(FinishReason.EndOfSequence);
+            return;
+        }
+
+        Tokens.Add(next);
+        _generated++;
+        _output.TryWrite(new GenerationUpdate(_stops.Append(_detokenizer.Push(next)), new[] { next }));
+        if (_stops.Stopped)
+        {
+            Finish(FinishReason.StopSequence);
+        }
+        else if (_generated >= _maxNew)
+        {
+            Finish(_maxNew < _requestedMax ? FinishReason.ContextFull : FinishReason.MaxTokens);
+        }
+    }
+
+    /// <summary>Ends the stream with an error.</summary>
+    /// <param name="error">The error (cancellation included).</param>
+    public void Fail(Exception error)
+    {
+        if (!Finished)
+        {
+            Finished = true;
+            _output.TryComplete(error);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Table.Dispose();
+
+    private void Finish(FinishReason reason)
+    {
+        string tail = _stops.Append(_detokenizer.Flush()) + _stops.Flush();
+        _report = _report with { TimeToFirstToken = _ttft, Decode = _clock.Elapsed - _ttft };
+        _output.TryWrite(new GenerationUpdate(tail, Array.Empty<int>(), reason, _report));
+        _output.TryComplete();
+        Finished = true;
+    }
+}
