@@ -82,6 +82,13 @@ public sealed class PrefixCache
         }
     }
 
+    /// <summary>Forgets every cached block (their contents stay until the pool reuses them).</summary>
+    public void Clear()
+    {
+        _blockByHash.Clear();
+        _hashByBlock.Clear();
+    }
+
     /// <summary>Drops a block from the cache because the pool is reusing it.</summary>
     /// <param name="block">The block id.</param>
     public void Forget(int block)

@@ -106,6 +106,56 @@ public sealed class DecoderModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Builds a model of the given shape with random weights directly on the device (benchmarks of real
+    /// shapes without a download; the numbers, not the outputs, matter).
+    /// </summary>
+    /// <param name="config">The shape.</param>
+    /// <param name="dtype">Compute dtype.</param>
+    /// <param name="device">Device.</param>
+    /// <param name="seed">Random seed.</param>
+    /// <returns>The model.</returns>
+    public static DecoderModel CreateRandom(ModelConfig config, ScalarType dtype, Device device, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Runtime.TorchRuntime.Initialize();
+        torch.random.manual_seed(seed);
+        if (device.type == DeviceType.CUDA)
+        {
+            torch.cuda.manual_seed_all(seed);
+        }
+
+        long h = config.HiddenSize, f = config.IntermediateSize, q = (long)config.NumHeads * config.HeadDim, kv = (long)config.NumKvHeads * config.HeadDim;
+        Tensor W(params long[] shape) => randn(shape, dtype, device).mul_(0.02).DetachFromDisposeScope();
+        Tensor Ones(long n) => ones(n, dtype, device).DetachFromDisposeScope();
+        Tensor? Bias(bool present, long n) => present ? W(n) : null;
+        var layers = new LayerWeights[config.NumLayers];
+        for (int l = 0; l < layers.Length; l++)
+        {
+            layers[l] = new LayerWeights
+            {
+                InputNorm = Ones(h),
+                QProj = W(q, h),
+                KProj = W(kv, h),
+                VProj = W(kv, h),
+                OProj = W(h, q),
+                QBias = Bias(config.QkvBias, q),
+                KBias = Bias(config.QkvBias, kv),
+                VBias = Bias(config.QkvBias, kv),
+                QNorm = config.QkNorm ? Ones(config.HeadDim) : null,
+                KNorm = config.QkNorm ? Ones(config.HeadDim) : null,
+                PostAttentionNorm = Ones(h),
+                GateProj = W(f, h),
+                UpProj = W(f, h),
+                DownProj = W(h, f),
+            };
+        }
+
+        Tensor embed = W(config.VocabSize, h);
+        Tensor head = config.TieWordEmbeddings ? embed.alias() : W(config.VocabSize, h);
+        return new DecoderModel(config, string.Empty, dtype, device, embed, layers, Ones(h), head);
+    }
+
     /// <summary>Looks up token embeddings.</summary>
     /// <param name="tokenIds">Int64 [R].</param>
     /// <returns>[R, hidden].</returns>

@@ -12,7 +12,9 @@ namespace SparseX.Engine.Model;
 /// </summary>
 public sealed class RowBatch : IDisposable
 {
+    private readonly Func<Tensor>? _maskFactory;
     private MaskKind _kind = MaskKind.Rows;
+    private Tensor? _mask;
 
     /// <summary>Initializes a new instance of the <see cref="RowBatch"/> class.</summary>
     /// <param name="positions">Int64 [R] positions of the rows.</param>
@@ -26,7 +28,17 @@ public sealed class RowBatch : IDisposable
         Positions = positions;
         WriteSlots = writeSlots;
         ReadSlots = readSlots;
-        Mask = mask;
+        _mask = mask;
+        Cos = cos;
+        Sin = sin;
+    }
+
+    private RowBatch(Tensor positions, Tensor writeSlots, Tensor readSlots, Func<Tensor> maskFactory, Tensor cos, Tensor sin)
+    {
+        Positions = positions;
+        WriteSlots = writeSlots;
+        ReadSlots = readSlots;
+        _maskFactory = maskFactory;
         Cos = cos;
         Sin = sin;
     }
@@ -41,7 +53,7 @@ public sealed class RowBatch : IDisposable
     public Tensor ReadSlots { get; }
 
     /// <summary>Gets the attention mask [R, Nk].</summary>
-    public Tensor Mask { get; }
+    public Tensor Mask => _mask ??= _maskFactory!();
 
     /// <summary>Gets the RoPE cos table.</summary>
     public Tensor Cos { get; }
@@ -71,17 +83,24 @@ public sealed class RowBatch : IDisposable
         long[] write = pos.Select(p => slotOf((int)p)).ToArray();
         long[] read = Enumerable.Range(0, keyCount).Select(p => slotOf(p)).ToArray();
         using var scope = NewDisposeScope();
-        Tensor posT = tensor(pos, ScalarType.Int64, device);
-        Tensor mask = arange(keyCount, ScalarType.Int64, device).unsqueeze(0) <= posT.unsqueeze(1);
+        Tensor posT = tensor(pos, ScalarType.Int64, device).MoveToOuterDisposeScope();
         (Tensor cos, Tensor sin) = rope.Tables(posT);
+
+        // Built on first use: fused kernels need no mask for the full causal triangle or for decode.
+        Tensor MakeMask()
+        {
+            using var maskScope = NewDisposeScope();
+            return (arange(keyCount, ScalarType.Int64, device).unsqueeze(0) <= posT.unsqueeze(1)).DetachFromDisposeScope(); // owned by the batch
+        }
+
         MaskKind kind = pos.Length == keyCount && pos.Select((p, i) => p == i).All(x => x)
             ? MaskKind.FullCausal
             : pos.All(p => p >= keyCount - 1) ? MaskKind.None : MaskKind.Rows;
         return new RowBatch(
-            posT.MoveToOuterDisposeScope(),
+            posT,
             tensor(write, ScalarType.Int64, device).MoveToOuterDisposeScope(),
             tensor(read, ScalarType.Int64, device).MoveToOuterDisposeScope(),
-            mask.MoveToOuterDisposeScope(),
+            MakeMask,
             cos.MoveToOuterDisposeScope(),
             sin.MoveToOuterDisposeScope())
         {
@@ -126,7 +145,7 @@ public sealed class RowBatch : IDisposable
         Positions.Dispose();
         WriteSlots.Dispose();
         ReadSlots.Dispose();
-        Mask.Dispose();
+        _mask?.Dispose();
         Cos.Dispose();
         Sin.Dispose();
     }

@@ -46,6 +46,9 @@ public sealed class ReuseHarness : IDisposable
     public RequestLayout Layout(IReadOnlyList<PromptSpan> spans, string ns = "default") =>
         RequestLayout.Build(spans, _ => throw new ArgumentException("The harness takes token-id spans only."), ids => Segments.KeyOf(ns, ids));
 
+    /// <summary>Forgets the prefix cache (benchmarks: each timed run starts from the same cache state).</summary>
+    public void ResetPrefixCache() => _prefixCache.Clear();
+
     /// <summary>Stores a segment's KV computed alone at position 0.</summary>
     /// <param name="tokens">The segment's ids.</param>
     /// <param name="ns">The namespace.</param>
