@@ -55,6 +55,9 @@ public sealed class DecoderModel : IDisposable
     /// <summary>Gets or sets the attention implementation (default: SDPA on CUDA, explicit on CPU).</summary>
     public AttentionBackend Backend { get; set; }
 
+    /// <summary>Gets or sets the rows per SDPA call for scattered rows (each call reads only the keys up to its last row).</summary>
+    public int SparseRowChunk { get; set; } = 256;
+
     /// <summary>Gets or sets the query rows per chunk when Sparse-Q importance is computed beside SDPA.</summary>
     public int ProbeChunkRows { get; set; } = 256;
 
@@ -274,6 +277,8 @@ public sealed class DecoderModel : IDisposable
         {
             MaskKind.FullCausal => F.scaled_dot_product_attention(qh, kh, vh, null, 0.0, true),
             MaskKind.None => F.scaled_dot_product_attention(qh, kh, vh, null, 0.0, false),
+            MaskKind.Suffix when r * 2 >= nk => SuffixCausal(qh, kh, vh),
+            MaskKind.SortedRows => SortedRowsAttention(qh, kh, vh, batch),
             _ => F.scaled_dot_product_attention(qh, kh, vh, batch.Mask, 0.0, false),
         };
 
@@ -283,6 +288,39 @@ public sealed class DecoderModel : IDisposable
         }
 
         return output.squeeze(0).permute(1, 0, 2);                                              // [R, H, D]
+    }
+
+    /// <summary>
+    /// Rows P..N−1 over keys 0..N−1 (bottom-right causal). PyTorch's causal flag is top-left aligned, so the
+    /// queries are padded with P zero rows to make the triangle square and the padding is dropped: the flash
+    /// kernel on N rows beats a masked kernel on N − P rows while P is at most half of N.
+    /// </summary>
+    private static Tensor SuffixCausal(Tensor qh, Tensor kh, Tensor vh)
+    {
+        long r = qh.shape[2], nk = kh.shape[2];
+        Tensor padded = cat(new[] { zeros(new[] { 1, qh.shape[1], nk - r, qh.shape[3] }, qh.dtype, qh.device), qh }, 2);
+        return F.scaled_dot_product_attention(padded, kh, vh, null, 0.0, true).narrow(2, nk - r, r);
+    }
+
+    /// <summary>
+    /// Scattered ascending rows (the SparseX sparse layers): rows are cut into chunks of
+    /// <see cref="SparseRowChunk"/>; a chunk whose last row sits at position b needs only keys 0..b, so
+    /// each chunk runs the masked kernel over its own key prefix (about half the keys on average).
+    /// </summary>
+    private Tensor SortedRowsAttention(Tensor qh, Tensor kh, Tensor vh, RowBatch batch)
+    {
+        long r = qh.shape[2];
+        long[] positions = batch.Positions.cpu().data<long>().ToArray();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < r; start += SparseRowChunk)
+        {
+            long len = Math.Min(SparseRowChunk, r - start);
+            long keys = positions[start + len - 1] + 1;
+            Tensor mask = batch.Mask.narrow(0, start, len).narrow(1, 0, keys);
+            parts.Add(F.scaled_dot_product_attention(qh.narrow(2, start, len), kh.narrow(2, 0, keys), vh.narrow(2, 0, keys), mask, 0.0, false));
+        }
+
+        return parts.Count == 1 ? parts[0] : cat(parts.ToArray(), 2);
     }
 
     /// <summary>Σ_heads Σ_rows softmax(q·k/√d) over the probe rows, computed in chunks of rows (fp32).</summary>

@@ -11,4 +11,10 @@ public enum MaskKind
 
     /// <summary>Every row sees every key (e.g. decode of the last position).</summary>
     None,
+
+    /// <summary>Rows are the last R positions P..N−1 of one sequence, keys 0..N−1: a causal triangle aligned bottom-right.</summary>
+    Suffix,
+
+    /// <summary>Rows are ascending positions of one sequence (scattered), keys 0..N−1: per-row causal limits.</summary>
+    SortedRows,
 }

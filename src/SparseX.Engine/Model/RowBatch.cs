@@ -93,9 +93,13 @@ public sealed class RowBatch : IDisposable
             return (arange(keyCount, ScalarType.Int64, device).unsqueeze(0) <= posT.unsqueeze(1)).DetachFromDisposeScope(); // owned by the batch
         }
 
-        MaskKind kind = pos.Length == keyCount && pos.Select((p, i) => p == i).All(x => x)
-            ? MaskKind.FullCausal
-            : pos.All(p => p >= keyCount - 1) ? MaskKind.None : MaskKind.Rows;
+        bool ascending = pos.Zip(pos.Skip(1), (a, b) => a < b).All(x => x);
+        bool contiguous = ascending && pos.Length > 0 && pos[^1] == keyCount - 1 && pos[^1] - pos[0] == pos.Length - 1;
+        MaskKind kind = pos.All(p => p >= keyCount - 1) ? MaskKind.None
+            : contiguous && pos[0] == 0 ? MaskKind.FullCausal
+            : contiguous ? MaskKind.Suffix
+            : ascending ? MaskKind.SortedRows
+            : MaskKind.Rows;
         return new RowBatch(
             posT,
             tensor(write, ScalarType.Int64, device).MoveToOuterDisposeScope(),
