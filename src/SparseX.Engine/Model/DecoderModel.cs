@@ -196,8 +196,12 @@ public sealed class DecoderModel : IDisposable
         pool.Keys(layer).index_copy_(0, batch.WriteSlots, k.to(pool.Keys(layer).dtype));
         pool.Values(layer).index_copy_(0, batch.WriteSlots, v.to(pool.Values(layer).dtype));
 
-        Tensor keys = pool.Keys(layer).index_select(0, batch.ReadSlots).to(Dtype);
-        Tensor values = pool.Values(layer).index_select(0, batch.ReadSlots).to(Dtype);
+        Tensor keys = batch.ReadSlotStart >= 0
+            ? pool.Keys(layer).narrow(0, batch.ReadSlotStart, batch.ReadSlots.shape[0]).to(Dtype)
+            : pool.Keys(layer).index_select(0, batch.ReadSlots).to(Dtype);
+        Tensor values = batch.ReadSlotStart >= 0
+            ? pool.Values(layer).narrow(0, batch.ReadSlotStart, batch.ReadSlots.shape[0]).to(Dtype)
+            : pool.Values(layer).index_select(0, batch.ReadSlots).to(Dtype);
         Tensor attn = Backend == AttentionBackend.Sdpa
             ? SdpaAttention(q, keys, values, batch, probe)
             : Attention(q, keys, values, batch.Mask, probe);
@@ -269,17 +273,13 @@ public sealed class DecoderModel : IDisposable
     private Tensor SdpaAttention(Tensor q, Tensor keys, Tensor values, RowBatch batch, AttentionProbe? probe)
     {
         long r = q.shape[0], nk = keys.shape[0];
-        int heads = Config.NumHeads, kvHeads = Config.NumKvHeads, d = Config.HeadDim, groups = heads / kvHeads;
-        Tensor qh = q.permute(1, 0, 2).unsqueeze(0);                                          // [1, H, R, D]
-        Tensor kh = keys.permute(1, 0, 2).unsqueeze(1).expand(kvHeads, groups, nk, d).reshape(1, heads, nk, d);
-        Tensor vh = values.permute(1, 0, 2).unsqueeze(1).expand(kvHeads, groups, nk, d).reshape(1, heads, nk, d);
         Tensor output = batch.Kind switch
         {
-            MaskKind.FullCausal => F.scaled_dot_product_attention(qh, kh, vh, null, 0.0, true),
-            MaskKind.None => F.scaled_dot_product_attention(qh, kh, vh, null, 0.0, false),
-            MaskKind.Suffix when r * 2 >= nk => SuffixCausal(qh, kh, vh),
-            MaskKind.SortedRows => SortedRowsAttention(qh, kh, vh, batch),
-            _ => F.scaled_dot_product_attention(qh, kh, vh, batch.Mask, 0.0, false),
+            MaskKind.FullCausal => Expanded(q, keys, values, causal: true),
+            MaskKind.None => Expanded(q, keys, values, causal: false),
+            MaskKind.Suffix when r * 2 >= nk => SuffixCausal(q, keys, values),
+            MaskKind.SortedRows => SortedRowsAttention(q, keys, values, batch),
+            _ => GroupedMasked(q, keys, values, batch.Mask),
         };
 
         if (probe is not null)
@@ -287,7 +287,34 @@ public sealed class DecoderModel : IDisposable
             probe.Importance = ProbeImportance(q, keys, batch.Mask, probe.RowIndices);
         }
 
-        return output.squeeze(0).permute(1, 0, 2);                                              // [R, H, D]
+        return output;
+    }
+
+    /// <summary>Flash-eligible SDPA without a mask: K/V heads expanded for GQA. Returns [R, H, D].</summary>
+    private Tensor Expanded(Tensor q, Tensor keys, Tensor values, bool causal)
+    {
+        long nk = keys.shape[0];
+        int heads = Config.NumHeads, kvHeads = Config.NumKvHeads, d = Config.HeadDim, groups = heads / kvHeads;
+        Tensor qh = q.permute(1, 0, 2).unsqueeze(0);                                          // [1, H, R, D]
+        Tensor kh = keys.permute(1, 0, 2).unsqueeze(1).expand(kvHeads, groups, nk, d).reshape(1, heads, nk, d);
+        Tensor vh = values.permute(1, 0, 2).unsqueeze(1).expand(kvHeads, groups, nk, d).reshape(1, heads, nk, d);
+        return F.scaled_dot_product_attention(qh, kh, vh, null, 0.0, causal).squeeze(0).permute(1, 0, 2);
+    }
+
+    /// <summary>
+    /// Masked SDPA with GQA by folding each KV head's query heads into its rows ([1, KVH, G·R, D]) and
+    /// repeating the mask per group: no K/V copies. Returns [R, H, D] with head h = kv·G + g.
+    /// </summary>
+    private Tensor GroupedMasked(Tensor q, Tensor keys, Tensor values, Tensor mask)
+    {
+        long r = q.shape[0];
+        int heads = Config.NumHeads, kvHeads = Config.NumKvHeads, d = Config.HeadDim, groups = heads / kvHeads;
+        Tensor qg = q.view(r, kvHeads, groups, d).permute(1, 2, 0, 3).reshape(1, kvHeads, groups * r, d);
+        Tensor kg = keys.permute(1, 0, 2).unsqueeze(0);                                       // [1, KVH, Nk, D]
+        Tensor vg = values.permute(1, 0, 2).unsqueeze(0);
+        Tensor m = groups == 1 ? mask : mask.repeat(groups, 1);
+        Tensor o = F.scaled_dot_product_attention(qg, kg, vg, m, 0.0, false);               // [1, KVH, G·R, D]
+        return o.view(kvHeads, groups, r, d).permute(2, 0, 1, 3).reshape(r, heads, d);
     }
 
     /// <summary>
@@ -295,11 +322,11 @@ public sealed class DecoderModel : IDisposable
     /// queries are padded with P zero rows to make the triangle square and the padding is dropped: the flash
     /// kernel on N rows beats a masked kernel on N − P rows while P is at most half of N.
     /// </summary>
-    private static Tensor SuffixCausal(Tensor qh, Tensor kh, Tensor vh)
+    private Tensor SuffixCausal(Tensor q, Tensor keys, Tensor values)
     {
-        long r = qh.shape[2], nk = kh.shape[2];
-        Tensor padded = cat(new[] { zeros(new[] { 1, qh.shape[1], nk - r, qh.shape[3] }, qh.dtype, qh.device), qh }, 2);
-        return F.scaled_dot_product_attention(padded, kh, vh, null, 0.0, true).narrow(2, nk - r, r);
+        long r = q.shape[0], nk = keys.shape[0];
+        Tensor padded = cat(new[] { zeros(new[] { nk - r, q.shape[1], q.shape[2] }, q.dtype, q.device), q }, 0);
+        return Expanded(padded, keys, values, causal: true).narrow(0, nk - r, r);
     }
 
     /// <summary>
@@ -307,20 +334,20 @@ public sealed class DecoderModel : IDisposable
     /// <see cref="SparseRowChunk"/>; a chunk whose last row sits at position b needs only keys 0..b, so
     /// each chunk runs the masked kernel over its own key prefix (about half the keys on average).
     /// </summary>
-    private Tensor SortedRowsAttention(Tensor qh, Tensor kh, Tensor vh, RowBatch batch)
+    private Tensor SortedRowsAttention(Tensor q, Tensor keys, Tensor values, RowBatch batch)
     {
-        long r = qh.shape[2];
+        long r = q.shape[0];
         long[] positions = batch.Positions.cpu().data<long>().ToArray();
         var parts = new List<Tensor>();
         for (long start = 0; start < r; start += SparseRowChunk)
         {
             long len = Math.Min(SparseRowChunk, r - start);
-            long keys = positions[start + len - 1] + 1;
-            Tensor mask = batch.Mask.narrow(0, start, len).narrow(1, 0, keys);
-            parts.Add(F.scaled_dot_product_attention(qh.narrow(2, start, len), kh.narrow(2, 0, keys), vh.narrow(2, 0, keys), mask, 0.0, false));
+            long keyCount = positions[start + len - 1] + 1;
+            Tensor mask = batch.Mask.narrow(0, start, len).narrow(1, 0, keyCount);
+            parts.Add(GroupedMasked(q.narrow(0, start, len), keys.narrow(0, 0, keyCount), values.narrow(0, 0, keyCount), mask));
         }
 
-        return parts.Count == 1 ? parts[0] : cat(parts.ToArray(), 2);
+        return parts.Count == 1 ? parts[0] : cat(parts.ToArray(), 0);
     }
 
     /// <summary>Σ_heads Σ_rows softmax(q·k/√d) over the probe rows, computed in chunks of rows (fp32).</summary>

@@ -61,6 +61,9 @@ public sealed class RowBatch : IDisposable
     /// <summary>Gets the RoPE sin table.</summary>
     public Tensor Sin { get; }
 
+    /// <summary>Gets the first read slot when the read slots are consecutive (the keys are then a view of the pool), else −1.</summary>
+    public long ReadSlotStart { get; private init; } = -1;
+
     /// <summary>Gets the shape of the mask, so fused kernels can skip it where it is trivial.</summary>
     public MaskKind Kind => _kind;
 
@@ -109,6 +112,7 @@ public sealed class RowBatch : IDisposable
             sin.MoveToOuterDisposeScope())
         {
             _kind = kind,
+            ReadSlotStart = read.Length > 0 && read.Zip(read.Skip(1), (a, b) => b == a + 1).All(x => x) ? read[0] : -1,
         };
     }
 
