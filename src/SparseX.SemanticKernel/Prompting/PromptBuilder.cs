@@ -13,6 +13,9 @@ namespace SparseX.SemanticKernel.Prompting;
 /// </summary>
 internal static class PromptBuilder
 {
+    // Tool results are serialized compactly (MEAI's default options indent).
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     /// <summary>Builds the layout of one request.</summary>
     /// <exception cref="NotSupportedException">A message holds non-text content (images, audio, URIs, …).</exception>
     /// <exception cref="TemplateException">The chat template rejected the conversation.</exception>
@@ -144,7 +147,7 @@ internal static class PromptBuilder
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
         JsonElement e => e.GetRawText(),
         TextContent t => t.Text,
-        object o => JsonSerializer.Serialize(o, AIJsonUtilities.DefaultOptions.GetTypeInfo(o.GetType())),
+        object o => JsonSerializer.Serialize(o, CompactJson.GetTypeInfo(o.GetType())),
     };
 
     private static string Describe(AIContent content) => content switch
