@@ -123,6 +123,29 @@ public sealed class SparseXChatClient : IChatClient
         int outputTokens = 0;
         bool calledTools = false;
 
+        // One update per ready content; with AllowMultipleToolCalls = false only the first call is kept.
+        List<ChatResponseUpdate> Drain()
+        {
+            var updates = new List<ChatResponseUpdate>(ready.Count);
+            foreach (AIContent content in ready)
+            {
+                if (content is FunctionCallContent)
+                {
+                    if (calledTools && !allowMultipleCalls)
+                    {
+                        continue;
+                    }
+
+                    calledTools = true;
+                }
+
+                updates.Add(Update([content]));
+            }
+
+            ready.Clear();
+            return updates;
+        }
+
         ChatResponseUpdate Update(IList<AIContent> contents) => new(ChatRole.Assistant, contents)
         {
             ResponseId = responseId,
@@ -149,31 +172,19 @@ public sealed class SparseXChatClient : IChatClient
                 parser?.Flush(ready);
             }
 
-            foreach (AIContent content in ready)
+            foreach (ChatResponseUpdate next in Drain())
             {
-                if (content is FunctionCallContent)
-                {
-                    if (calledTools && !allowMultipleCalls)
-                    {
-                        continue;
-                    }
-
-                    calledTools = true;
-                }
-
-                yield return Update([content]);
+                yield return next;
             }
-
-            ready.Clear();
         }
 
         if (last is null && parser is not null)
         {
+            // The stream ended without a final update: whatever the parser holds is still part of the reply.
             parser.Flush(ready);
-            foreach (AIContent content in ready.Where(c => c is not FunctionCallContent || !calledTools || allowMultipleCalls))
+            foreach (ChatResponseUpdate next in Drain())
             {
-                calledTools |= content is FunctionCallContent;
-                yield return Update([content]);
+                yield return next;
             }
         }
 

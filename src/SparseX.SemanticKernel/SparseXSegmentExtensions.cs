@@ -23,7 +23,10 @@ public static class SparseXSegmentExtensions
         return message;
     }
 
-    /// <summary>Tags one content of a message as its own segment (e.g. one document among several in a message).</summary>
+    /// <summary>
+    /// Tags one content of a message as its own segment (e.g. one document among several in a message). The text parts
+    /// of one message are joined by a blank line (<c>"\n\n"</c>) in the prompt; untagged parts take the message's kind.
+    /// </summary>
     /// <typeparam name="TContent">The content type.</typeparam>
     /// <param name="content">The content: text, text <see cref="DataContent"/>, or a function result.</param>
     /// <param name="kind">The segment kind.</param>
