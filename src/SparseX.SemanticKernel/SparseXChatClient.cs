@@ -66,10 +66,12 @@ public sealed class SparseXChatClient : IChatClient
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException">A JSON response format, non-text content, or a non-function tool.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (e.g. <c>TopP</c> = 0); the message names it.</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         GenerationOptions generation = GenerationOptionsMapper.Map(options, _options, this);
+        generation.Validate();
         PromptLayout prompt = PromptBuilder.Build(messages, options, _generator.ChatTemplate, _templateVariables);
         var request = new GenerationRequest
         {

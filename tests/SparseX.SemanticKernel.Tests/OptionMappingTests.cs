@@ -148,4 +148,12 @@ public class OptionMappingTests
         var e = Assert.Throws<ArgumentException>(() => options.GetSparseXReuse());
         Assert.Contains(SparseXPropertyKeys.ReuseMode, e.Message);
     }
+
+    [Fact]
+    public void OutOfRangeOptionsFailWhenTheRequestIsMade()
+    {
+        using var client = new SparseXChatClient(new ScriptedGenerator());
+        var e = Assert.Throws<ArgumentException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], new ChatOptions { TopP = 0 }));
+        Assert.Contains("TopP", e.Message);
+    }
 }
