@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SparseX.Engine.Reuse;
 using SparseX.Engine.Runtime;
+using TorchSharp;
 
 namespace SparseX.Hosting;
 
@@ -132,7 +133,7 @@ public sealed class SparseXEngineHost : IHostedService, ISparseXEngineClient, ID
         SparseXEngineHostLog.Loading(_logger, options.ModelPath, engineOptions.Device, engineOptions.Dtype ?? "device default", options.KvCacheBytes, options.SegmentStoreBytes);
         long started = Stopwatch.GetTimestamp();
         ILogger engineLogger = _loggerFactory.CreateLogger("SparseX.Engine");
-        Task<SparseXEngine> load = Task.Run(() => SparseXEngine.Load(engineOptions, engineLogger), CancellationToken.None);
+        Task<SparseXEngine> load = Task.Run(() => Load(engineOptions, options.CpuThreads, engineLogger), CancellationToken.None);
         SparseXEngine engine;
         try
         {
@@ -417,6 +418,18 @@ public sealed class SparseXEngineHost : IHostedService, ISparseXEngineClient, ID
             stats,
             QueueDepth,
             RunningRequests);
+    }
+
+    private static SparseXEngine Load(EngineOptions options, int? cpuThreads, ILogger logger)
+    {
+        if (cpuThreads is { } threads)
+        {
+            // The engine has no thread option yet: bring up the same libtorch it will use and set it process-wide.
+            TorchRuntime.Initialize(options.LibTorchDirectory);
+            torch.set_num_threads(threads);
+        }
+
+        return SparseXEngine.Load(options, logger);
     }
 
     private static async IAsyncEnumerable<GenerationUpdate> Throw(Exception exception)

@@ -64,6 +64,11 @@ internal sealed partial class SparseXEngineOptionsValidator : IValidateOptions<S
             failures.Add($"{Prefix}{nameof(options.ShutdownTimeout)} must be positive (got {options.ShutdownTimeout}).");
         }
 
+        if (options.CpuThreads is < 1)
+        {
+            failures.Add($"{Prefix}{nameof(options.CpuThreads)} must be at least 1, or unset for libtorch's default (got {options.CpuThreads}).");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.LibTorchDirectory) && !Directory.Exists(options.LibTorchDirectory))
         {
             failures.Add($"{Prefix}{nameof(options.LibTorchDirectory)} '{options.LibTorchDirectory}' does not exist.");

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using SparseX.Engine.Reuse;
 using SparseX.Engine.Runtime;
+using Xunit.Abstractions;
 
 namespace SparseX.Hosting.Tests;
 
-public class SoakTests
+public class SoakTests(ITestOutputHelper output)
 {
     private enum Kind
     {
@@ -88,6 +89,7 @@ public class SoakTests
             }
         }
 
+        output.WriteLine($"{completed} completed, {cancelled} cancelled, {invalid} invalid");
         Assert.Equal(Count, completed + cancelled + invalid);
         Assert.True(cancelled > 0, "some requests should have been cancelled before finishing");
         Assert.True(invalid > 10, $"expected invalid requests, got {invalid}");

@@ -32,6 +32,9 @@ internal static class TestHosts
             o.ModelPath = HostingFixturePaths.LlamaGqa;
             o.KvCacheBytes = SmallPool;
             o.SegmentStoreBytes = SmallPool;
+
+            // One intra-op thread: the test machine has 2 cores shared with other test processes.
+            o.CpuThreads = 1;
             configure?.Invoke(o);
         });
         builder.Services.AddHealthChecks().AddSparseXEngine();
