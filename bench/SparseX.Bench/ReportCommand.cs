@@ -21,6 +21,10 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
 
         [CommandOption("--markdown <FILE>")]
         public string? Markdown { get; init; }
+
+        [CommandOption("--plot <FILE>")]
+        [Description("PNG of TTFT against prompt length for the main modes and the peer.")]
+        public string? Plot { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -29,11 +33,11 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         File.WriteAllText(settings.Out, JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
 
         var md = new StringBuilder();
-        foreach (var group in records.Where(r => r.TtftMs is not null).GroupBy(r => r.Tokens / 1024).OrderBy(g => g.Key))
+        foreach (var group in records.Where(r => r.TtftMs is not null).GroupBy(r => (r.ModelShape, K: r.Tokens / 1024)).OrderBy(g => g.Key.ModelShape).ThenBy(g => g.Key.K))
         {
             double full = group.FirstOrDefault(r => r.Mode == "FullPrefill")?.TtftMs ?? double.NaN;
-            var table = new Table().Title($"TTFT at ~{group.Key}K tokens").AddColumns("mode", "TTFT ms (median)", "× vs our full", "align", "full layers", "selection", "sparse layers");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {group.First().Tokens} tokens: mode | TTFT ms (median) | speed-up vs our FullPrefill | align ms | full layers ms | selection ms | sparse layers ms |");
+            var table = new Table().Title($"TTFT · {group.Key.ModelShape} · ~{group.Key.K}K tokens").AddColumns("mode", "TTFT ms (median)", "× vs our full", "align", "full layers", "selection", "sparse layers");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key.ModelShape}, {group.First().Tokens} tokens: mode | TTFT ms (median) | speed-up vs our FullPrefill | align ms | full layers ms | selection ms | sparse layers ms |");
             md.AppendLine("|---|---|---|---|---|---|---|");
             foreach (ResultRecord r in group)
             {
@@ -50,17 +54,22 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         var decode = records.Where(r => r.DecodeTokensPerSecond is not null).ToList();
         if (decode.Count > 0)
         {
-            md.AppendLine("| decode: who | concurrent sequences | tokens/s |");
-            md.AppendLine("|---|---|---|");
+            md.AppendLine("| decode: shape | who | concurrent sequences | tokens/s |");
+            md.AppendLine("|---|---|---|---|");
             foreach (ResultRecord r in decode)
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Mode} | {r.Concurrency} | {r.DecodeTokensPerSecond:0.0} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.ModelShape} | {r.Mode} | {r.Concurrency} | {r.DecodeTokensPerSecond:0.0} |");
             }
         }
 
         if (settings.Markdown is not null)
         {
             File.WriteAllText(settings.Markdown, md.ToString());
+        }
+
+        if (settings.Plot is not null)
+        {
+            TtftPlot.Save(records.Where(r => r.ModelShape == records[0].ModelShape).ToList(), settings.Plot);
         }
 
         return 0;

@@ -9,6 +9,8 @@ app.Configure(config =>
         .WithDescription("Recompute a references.safetensors (logits, hidden states, greedy tokens) and compare.");
     config.AddCommand<GenerateCommand>("generate")
         .WithDescription("Stream a completion from a checkpoint.");
+    config.AddCommand<TemplateCommand>("template")
+        .WithDescription("Render a chat template (or list its segment spans) for a conversation.");
     config.AddCommand<ReuseCheckCommand>("reuse-check")
         .WithDescription("Check the reuse invariants on random multi-segment requests.");
     config.AddCommand<ReuseQualityCommand>("reuse-quality")
