@@ -335,17 +335,7 @@ public sealed class SparseXEngineHost : IHostedService, ISparseXEngineClient, ID
     public async Task<GenerationResult> GenerateTextAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var text = new StringBuilder();
-        var ids = new List<int>();
-        GenerationUpdate? last = null;
-        await foreach (GenerationUpdate update in GenerateAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            text.Append(update.Text);
-            ids.AddRange(update.TokenIds);
-            last = update;
-        }
-
-        return new GenerationResult(text.ToString(), ids, last?.FinishReason ?? FinishReason.MaxTokens, last?.Report ?? new ReuseReport());
+        return await GenerateAsync(request, cancellationToken).CollectAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

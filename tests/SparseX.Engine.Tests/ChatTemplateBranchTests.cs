@@ -15,7 +15,7 @@ public class ChatTemplateBranchTests
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "jinja2-template-branches.json"))));
 
     private static readonly Lazy<JsonDocument> SharedConversations = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(TemplateFixturePaths.ChatTemplates, "conversations.json"))));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(FixturePaths.ChatTemplates, "conversations.json"))));
 
     public static TheoryData<int> CaseIndices() => new(Enumerable.Range(0, Data.Value.RootElement.GetProperty("cases").GetArrayLength()));
 
@@ -35,7 +35,7 @@ public class ChatTemplateBranchTests
         var conversation = SharedConversations.Value.RootElement.GetProperty("conversations").EnumerateArray()
             .Concat(Data.Value.RootElement.GetProperty("conversations").EnumerateArray())
             .Single(x => x.GetProperty("id").GetString() == id);
-        var template = new ChatTemplate(File.ReadAllText(Path.Combine(TemplateFixturePaths.ChatTemplates, c.GetProperty("template").GetString()!)),
+        var template = new ChatTemplate(File.ReadAllText(Path.Combine(FixturePaths.ChatTemplates, c.GetProperty("template").GetString()!)),
             new Dictionary<string, string?>(), new FixedClock());
         var variables = c.GetProperty("variables").EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
         var messages = TemplateMessage.ListFromJson(conversation.GetProperty("messages"));

@@ -11,10 +11,10 @@ namespace SparseX.Engine.Tests;
 public class ChatTemplateFixtureTests
 {
     private static readonly Lazy<JsonDocument> Index = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(TemplateFixturePaths.ChatTemplates, "expected", "index.json"))));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(FixturePaths.ChatTemplates, "expected", "index.json"))));
 
     private static readonly Lazy<JsonDocument> Conversations = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(TemplateFixturePaths.ChatTemplates, "conversations.json"))));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(FixturePaths.ChatTemplates, "conversations.json"))));
 
     /// <summary>One fixture case.</summary>
     internal sealed record FixtureCase(
@@ -25,7 +25,7 @@ public class ChatTemplateFixtureTests
         JsonElement Conversation,
         string Expected)
     {
-        public string Source => File.ReadAllText(Path.Combine(TemplateFixturePaths.ChatTemplates, Template));
+        public string Source => File.ReadAllText(Path.Combine(FixturePaths.ChatTemplates, Template));
 
         public JsonElement? Tools => Conversation.TryGetProperty("tools", out var t) ? t : null;
 
@@ -55,7 +55,7 @@ public class ChatTemplateFixtureTests
         string id = c.GetProperty("conversation").GetString()!;
         var conversation = Conversations.Value.RootElement.GetProperty("conversations").EnumerateArray()
             .Single(x => x.GetProperty("id").GetString() == id);
-        byte[] expected = File.ReadAllBytes(Path.Combine(TemplateFixturePaths.ChatTemplates, "expected", expectedFile));
+        byte[] expected = File.ReadAllBytes(Path.Combine(FixturePaths.ChatTemplates, "expected", expectedFile));
         return new FixtureCase(c.GetProperty("template").GetString()!, id, c.GetProperty("add_generation_prompt").GetBoolean(),
             variables, conversation, new UTF8Encoding(false, true).GetString(expected));
     }

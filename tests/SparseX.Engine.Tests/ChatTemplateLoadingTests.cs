@@ -15,9 +15,9 @@ public sealed class ChatTemplateLoadingTests : IDisposable
     [Fact]
     public void FixtureTokenizerChatMlRendersItsReferenceConversation()
     {
-        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(TemplateFixturePaths.FixtureTokenizer, "tokenizer_cases.json")));
+        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(FixturePaths.FixtureTokenizer, "tokenizer_cases.json")));
         var chat = cases.RootElement.GetProperty("chat");
-        var template = ChatTemplate.FromDirectory(TemplateFixturePaths.FixtureTokenizer);
+        var template = ChatTemplate.FromDirectory(FixturePaths.FixtureTokenizer);
         var messages = TemplateMessage.ListFromJson(chat.GetProperty("messages"));
         bool addGenerationPrompt = chat.GetProperty("add_generation_prompt").GetBoolean();
 

@@ -118,7 +118,7 @@ public class ChatTemplateSpanTests
     [Fact]
     public void TrimmedContentWithOuterWhitespaceGoesToGlueAndOthersKeepTheirBoundaries()
     {
-        var template = new ChatTemplate(File.ReadAllText(Path.Combine(TemplateFixturePaths.ChatTemplates, "llama-3.2-instruct.jinja")), "<|begin_of_text|>", "<|eot_id|>");
+        var template = new ChatTemplate(File.ReadAllText(Path.Combine(FixturePaths.ChatTemplates, "llama-3.2-instruct.jinja")), "<|begin_of_text|>", "<|eot_id|>");
         var messages = new[]
         {
             new TemplateMessage("system", "Be brief."),
@@ -149,7 +149,7 @@ public class ChatTemplateSpanTests
     public void ContentThatChangesATemplateBranchIsNotTrusted()
     {
         // Qwen3 splits "<think>…</think>" out of assistant content: a sentinel would take the other branch.
-        var template = new ChatTemplate(File.ReadAllText(Path.Combine(TemplateFixturePaths.ChatTemplates, "qwen3.jinja")), null, "<|im_end|>");
+        var template = new ChatTemplate(File.ReadAllText(Path.Combine(FixturePaths.ChatTemplates, "qwen3.jinja")), null, "<|im_end|>");
         var messages = new[]
         {
             new TemplateMessage("user", "Hi"),

@@ -7,7 +7,7 @@ namespace SparseX.Engine.Tests;
 /// <summary>One tokenizer for the whole class: loading is cheap, but there is no reason to repeat it.</summary>
 public sealed class FixtureTokenizer : IDisposable
 {
-    public HfTokenizer Tokenizer { get; } = HfTokenizer.FromDirectory(TokenizerFixturePaths.TokenizerDir);
+    public HfTokenizer Tokenizer { get; } = HfTokenizer.FromDirectory(FixturePaths.FixtureTokenizer);
 
     public void Dispose() => Tokenizer.Dispose();
 }
@@ -17,7 +17,7 @@ public sealed class TokenizerTests(FixtureTokenizer fixture) : IClassFixture<Fix
     private readonly HfTokenizer _tok = fixture.Tokenizer;
     private readonly List<string> _tempDirs = [];
 
-    private static JsonNode Cases => JsonNode.Parse(File.ReadAllText(TokenizerFixturePaths.CasesFile))!;
+    private static JsonNode Cases => JsonNode.Parse(File.ReadAllText(FixturePaths.TokenizerCases))!;
 
     public static TheoryData<string, int[]> ReferenceCases()
     {
@@ -262,7 +262,7 @@ public sealed class TokenizerTests(FixtureTokenizer fixture) : IClassFixture<Fix
     [Fact]
     public void DisposedTokenizerRefusesWork()
     {
-        var tok = HfTokenizer.FromDirectory(TokenizerFixturePaths.TokenizerDir);
+        var tok = HfTokenizer.FromDirectory(FixturePaths.FixtureTokenizer);
         tok.Dispose();
         tok.Dispose();
         Assert.Throws<ObjectDisposedException>(() => tok.Encode("hi"));
@@ -292,7 +292,7 @@ public sealed class TokenizerTests(FixtureTokenizer fixture) : IClassFixture<Fix
         var dir = NewTempDir();
         foreach (var file in new[] { "tokenizer.json", "tokenizer_config.json" })
         {
-            File.Copy(Path.Combine(TokenizerFixturePaths.TokenizerDir, file), Path.Combine(dir, file));
+            File.Copy(Path.Combine(FixturePaths.FixtureTokenizer, file), Path.Combine(dir, file));
         }
 
         return dir;

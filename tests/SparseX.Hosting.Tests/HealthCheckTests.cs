@@ -25,7 +25,7 @@ public class HealthCheckTests
         Assert.Equal(HealthStatus.Healthy, running.Status);
         Assert.Equal("cpu", running.Data["device"]);
         Assert.Equal("LlamaForCausalLM", running.Data["architecture"]);
-        Assert.Equal(HostingFixturePaths.LlamaGqa, running.Data["model_path"]);
+        Assert.Equal(FixturePaths.LlamaGqa, running.Data["model_path"]);
         Assert.Equal(engine.Stats!.KvBlocksTotal, running.Data["kv_blocks_total"]);
         Assert.Equal(0.0, running.Data["kv_pool_usage"]);
 

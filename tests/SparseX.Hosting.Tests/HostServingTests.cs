@@ -43,7 +43,7 @@ public class HostServingTests
 
         // Start-up progress is logged through the source-generated messages.
         FakeLogCollector logs = host.Services.GetFakeLogCollector();
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1000 && r.Message.Contains(HostingFixturePaths.LlamaGqa, StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1000 && r.Message.Contains(FixturePaths.LlamaGqa, StringComparison.Ordinal));
         Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1001 && r.Message.Contains("LlamaForCausalLM", StringComparison.Ordinal));
         await host.StopAsync();
         Assert.Equal(SparseXEngineState.Stopped, client.State);

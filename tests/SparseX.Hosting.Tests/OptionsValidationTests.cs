@@ -88,7 +88,7 @@ public class OptionsValidationTests
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["SparseX:Engine:ModelPath"] = HostingFixturePaths.LlamaGqa,
+            ["SparseX:Engine:ModelPath"] = FixturePaths.LlamaGqa,
             ["SparseX:Engine:Device"] = "cuda:1",
             ["SparseX:Engine:Dtype"] = "bfloat16",
             ["SparseX:Engine:KvCacheBytes"] = "1048576",
@@ -121,7 +121,7 @@ public class OptionsValidationTests
     public void RegistrationIsIdempotentAndExposesOneHost()
     {
         var services = new ServiceCollection();
-        services.AddSparseXEngine(o => o.ModelPath = HostingFixturePaths.LlamaGqa);
+        services.AddSparseXEngine(o => o.ModelPath = FixturePaths.LlamaGqa);
         services.AddSparseXEngine(o => o.Device = "cpu");
         using ServiceProvider provider = services.BuildServiceProvider();
         SparseXEngineHost host = provider.GetRequiredService<SparseXEngineHost>();

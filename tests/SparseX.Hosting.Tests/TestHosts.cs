@@ -14,7 +14,7 @@ internal static class TestHosts
 
     private static readonly Lazy<(int[] Prompt, int[] Greedy)> ShortReference = new(() =>
     {
-        using ReferenceSet refs = ReferenceSet.Open(Path.Combine(HostingFixturePaths.LlamaGqa, "references.safetensors"));
+        using ReferenceSet refs = ReferenceSet.Open(Path.Combine(FixturePaths.LlamaGqa, "references.safetensors"));
         return (refs.InputIds("short"), refs.Greedy("short")!);
     });
 
@@ -29,7 +29,7 @@ internal static class TestHosts
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSparseXEngine(o =>
         {
-            o.ModelPath = HostingFixturePaths.LlamaGqa;
+            o.ModelPath = FixturePaths.LlamaGqa;
             o.KvCacheBytes = SmallPool;
             o.SegmentStoreBytes = SmallPool;
 

@@ -7,7 +7,7 @@ public sealed class RealEngineFixture : IDisposable
 {
     public RealEngineFixture()
     {
-        Engine = SparseXEngine.Load(new EngineOptions { ModelPath = ConnectorFixturePaths.LlamaModel, KvCacheBytes = 16L * 1024 * 1024 });
+        Engine = SparseXEngine.Load(new EngineOptions { ModelPath = FixturePaths.LlamaGqa, KvCacheBytes = 16L * 1024 * 1024 });
         Generator = new SparseXEngineGenerator(Engine, ownsEngine: true);
     }
 

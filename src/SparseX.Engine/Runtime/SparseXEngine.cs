@@ -141,17 +141,8 @@ public sealed class SparseXEngine : IDisposable
     /// <returns>The text, tokens, finish reason and report.</returns>
     public async Task<GenerationResult> GenerateTextAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
-        var text = new StringBuilder();
-        var ids = new List<int>();
-        GenerationUpdate? last = null;
-        await foreach (GenerationUpdate update in GenerateAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            text.Append(update.Text);
-            ids.AddRange(update.TokenIds);
-            last = update;
-        }
-
-        return new GenerationResult(text.ToString(), ids, last?.FinishReason ?? FinishReason.MaxTokens, last?.Report ?? new ReuseReport());
+        ArgumentNullException.ThrowIfNull(request);
+        return await GenerateAsync(request, cancellationToken).CollectAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Computes and stores a segment's KV ahead of use (optional: requests store their segments anyway).</summary>

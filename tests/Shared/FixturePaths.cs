@@ -1,6 +1,9 @@
-namespace SparseX.Engine.Tests;
+namespace SparseX.Tests;
 
-/// <summary>Locates <c>../shared/fixtures</c> from the test binaries.</summary>
+/// <summary>
+/// Locates <c>shared/fixtures</c> (beside the checkout, or inside it) from the test binaries. Linked into
+/// every test project.
+/// </summary>
 internal static class FixturePaths
 {
     private static readonly Lazy<string> Root = new(() =>
@@ -23,7 +26,17 @@ internal static class FixturePaths
 
     public static string HfReference => Path.Combine(Fixtures, "hf-reference");
 
+    public static string ChatTemplates => Path.Combine(Fixtures, "chat-templates");
+
+    public static string FixtureTokenizer => Path.Combine(HfReference, "_tokenizer");
+
+    public static string TokenizerCases => Path.Combine(FixtureTokenizer, "tokenizer_cases.json");
+
+    public static string LlamaGqa => Model("llama-gqa-f32");
+
     public static string Model(string name) => Path.Combine(HfReference, name);
+
+    public static string ChatTemplate(string fileName) => Path.Combine(ChatTemplates, fileName);
 
     public static IEnumerable<string> ModelNames =>
         Directory.GetDirectories(HfReference).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('_')).Select(n => n!).Order();
