@@ -324,12 +324,12 @@ public sealed class DecoderModel : IDisposable
     private Tensor SortedRowsAttention(Tensor q, Tensor keys, Tensor values, RowBatch batch)
     {
         long r = q.shape[0];
-        long[] positions = batch.Positions.cpu().data<long>().ToArray();
+        IReadOnlyList<long> positions = batch.HostPositions;
         var parts = new List<Tensor>();
         for (long start = 0; start < r; start += SparseRowChunk)
         {
             long len = Math.Min(SparseRowChunk, r - start);
-            long keyCount = positions[start + len - 1] + 1;
+            long keyCount = positions[(int)(start + len - 1)] + 1;
             Tensor mask = batch.Mask.narrow(0, start, len).narrow(1, 0, keyCount);
             parts.Add(Expanded(q.narrow(0, start, len), keys.narrow(0, 0, keyCount), values.narrow(0, 0, keyCount), causal: false, mask));
         }

@@ -43,6 +43,9 @@ public sealed class RowBatch : IDisposable
         Sin = sin;
     }
 
+    /// <summary>Gets the positions of the rows on the host (no device round trip per layer).</summary>
+    public IReadOnlyList<long> HostPositions { get; private init; } = Array.Empty<long>();
+
     /// <summary>Gets the positions of the rows.</summary>
     public Tensor Positions { get; }
 
@@ -112,6 +115,7 @@ public sealed class RowBatch : IDisposable
             sin.MoveToOuterDisposeScope())
         {
             _kind = kind,
+            HostPositions = pos,
             ReadSlotStart = read.Length > 0 && read.Zip(read.Skip(1), (a, b) => b == a + 1).All(x => x) ? read[0] : -1,
         };
     }
@@ -144,6 +148,7 @@ public sealed class RowBatch : IDisposable
             sin.MoveToOuterDisposeScope())
         {
             _kind = sequences.Count == 1 ? MaskKind.None : MaskKind.Rows,
+            HostPositions = pos,
         };
     }
 
