@@ -18,9 +18,9 @@ public class SoakTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ThreeHundredMixedRequestsWithCancellationAndBadInputAllEndAndFreeThePool()
+    public async Task ThousandMixedRequestsWithCancellationAndBadInputAllEndAndFreeThePool()
     {
-        const int Count = 300;
+        const int Count = 1000;
         using IHost host = await TestHosts.StartAsync(o => o.MaxQueuedRequests = 16);
         ISparseXEngineClient client = host.Client();
         using var requests = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), SparseXMetrics.MeterName, SparseXMetrics.Requests);
