@@ -75,8 +75,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
         {
             var request = RagRequest.Create(n, model.Config.VocabSize, seed: n);
             long blocksNeeded = (3L * n / 16) + 64;
-            long bytesPerToken = (long)model.Config.NumLayers * 2 * model.Config.NumKvHeads * model.Config.HeadDim * 2;
-            using var harness = new ReuseHarness(model, blockSize: 16, blocks: (int)blocksNeeded, segmentBytes: bytesPerToken * (n + 1024));
+            using var harness = new ReuseHarness(model, blockSize: 16, blocks: (int)blocksNeeded, segmentBytes: model.KvBytesPerToken * (n + 1024));
             harness.FirstLogits(harness.Layout(request.Earlier), new ReusePolicy { Mode = ReuseMode.FullPrefill }, out _);
 
             foreach (var (mode, policy) in Modes(settings.Quick, model.NumLayers))

@@ -52,6 +52,9 @@ public sealed class DecoderModel : IDisposable
     /// <summary>Gets the number of layers.</summary>
     public int NumLayers => _layers.Length;
 
+    /// <summary>Gets the KV cache bytes one token takes over all layers in the compute dtype.</summary>
+    public long KvBytesPerToken => (long)Config.NumLayers * 2 * Config.NumKvHeads * Config.HeadDim * (Dtype == ScalarType.Float32 ? 4 : 2);
+
     /// <summary>Gets or sets the attention implementation (default: SDPA on CUDA, explicit on CPU).</summary>
     public AttentionBackend Backend { get; set; }
 

@@ -16,8 +16,9 @@ namespace SparseX.Engine.Runtime;
 /// <summary>
 /// The in-process engine: a model, its tokenizer, the KV pool, the prefix cache and the segment store,
 /// served by one dedicated thread (TorchSharp dispose scopes are per thread). Requests queue in a bounded
-/// channel and stream their tokens back as <see cref="GenerationUpdate"/>s. A failing request fails
-/// alone; cancellation frees its blocks before the next request starts.
+/// channel; running requests are decoded together (continuous batching) and stream their tokens back as
+/// <see cref="GenerationUpdate"/>s. A failing request fails alone; a cancelled one leaves, with its blocks
+/// freed, at the next step.
 /// </summary>
 public sealed class SparseXEngine : IDisposable
 {
@@ -44,7 +45,7 @@ public sealed class SparseXEngine : IDisposable
         Model = model;
         Tokenizer = tokenizer;
         _logger = logger;
-        int blocks = (int)Math.Max(2, Math.Min(int.MaxValue, options.KvCacheBytes / (BytesPerToken(model) * options.BlockSize)));
+        int blocks = (int)Math.Max(2, Math.Min(int.MaxValue, options.KvCacheBytes / (model.KvBytesPerToken * options.BlockSize)));
         PrefixCache? cache = null;
         _pool = model.CreatePool(blocks, options.BlockSize, block => cache?.Forget(block));
         _prefixCache = cache = new PrefixCache(_pool);
@@ -208,9 +209,6 @@ public sealed class SparseXEngine : IDisposable
         Model.Dispose();
         Tokenizer.Dispose();
     }
-
-    private static long BytesPerToken(DecoderModel model) =>
-        (long)model.Config.NumLayers * 2 * model.Config.NumKvHeads * model.Config.HeadDim * (model.Dtype == ScalarType.Float32 ? 4 : 2);
 
     private static string Fingerprint(DecoderModel model)
     {
