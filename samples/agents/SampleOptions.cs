@@ -62,8 +62,9 @@ internal sealed record SampleOptions
     }
 
     /// <summary>Finds the checkpoint: the given path, or the default model under the current directory or above the binaries.</summary>
+    /// <param name="searchRoots">Where to look for the default model; by default the current directory and every folder above the binaries.</param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist; the message tells what to pass.</exception>
-    public string ResolveModelPath()
+    public string ResolveModelPath(IEnumerable<string>? searchRoots = null)
     {
         if (ModelPath is not null)
         {
@@ -72,13 +73,7 @@ internal sealed record SampleOptions
                 : throw new DirectoryNotFoundException($"--model {ModelPath}: no such directory.");
         }
 
-        var roots = new List<string> { Directory.GetCurrentDirectory() };
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            roots.Add(dir.FullName);
-        }
-
-        foreach (string root in roots)
+        foreach (string root in searchRoots ?? DefaultSearchRoots())
         {
             string candidate = Path.Combine(root, DefaultModelDirectory);
             if (File.Exists(Path.Combine(candidate, "config.json")))
@@ -91,6 +86,15 @@ internal sealed record SampleOptions
             $"The default model ({DefaultModelDirectory}/) is not in this checkout yet. Pass a Hugging Face checkpoint directory with " +
             "--model <hf-dir>, e.g. dotnet run --project samples/agents -- --model ../shared/fixtures/hf-reference/llama-gqa-f32 " +
             "(random weights: the plumbing runs, the answers are gibberish).");
+    }
+
+    private static IEnumerable<string> DefaultSearchRoots()
+    {
+        yield return Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            yield return dir.FullName;
+        }
     }
 
     private static int PositiveInt(string name, string value) =>
