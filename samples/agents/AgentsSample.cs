@@ -48,17 +48,8 @@ internal static class AgentsSample
             var chatClient = new SparseXChatClient(generator, new SparseXChatClientOptions { DefaultReuse = options.Policy, DefaultMaxOutputTokens = options.MaxOutputTokens });
 
             var store = new DocumentStore(World.Documents);
-            AIFunction search = KernelFunctionFactory.CreateFromMethod(store.Search, "search", "Searches the document store and returns the best matching documents.");
             var log = new CallLog();
-            AIAgent Agent(string name, string instructions, IList<AITool>? tools = null) =>
-                new ChatClientAgent(new ReuseProbeChatClient(chatClient, name, log), instructions, name, tools: tools);
-
-            var workflow = new TurnWorkflow(
-                Agent("librarian", "You are the librarian. Use the search tool when the documents are not enough. Answer from the documents only.", [search]),
-                Agent("analyst", "You are the analyst. Combine facts across the documents. Answer from the documents only."),
-                Agent("reviewer", "You are the reviewer. Check the analyst's answer against the documents and give the final answer."),
-                store,
-                options.MaxOutputTokens);
+            TurnWorkflow workflow = CreateWorkflow(chatClient, store, log, options.MaxOutputTokens);
 
             // One unmeasured request first, so that the first turn's TTFTs do not include the engine's warm-up.
             await engine.GenerateTextAsync(
@@ -87,5 +78,27 @@ internal static class AgentsSample
         {
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The three agents over <paramref name="chatClient"/>, each behind its own <see cref="ReuseProbeChatClient"/>; the
+    /// librarian is offered the <c>search</c> tool (a Semantic Kernel function over <paramref name="store"/>).
+    /// </summary>
+    public static TurnWorkflow CreateWorkflow(IChatClient chatClient, DocumentStore store, CallLog log, int maxOutputTokens)
+    {
+        // Bound to a kernel: unbound, a KernelFunction builds one from the caller's services, which an agent does not have.
+        AIFunction search = KernelFunctionFactory.CreateFromMethod(store.Search, "search", "Searches the document store and returns the best matching documents.")
+            .WithKernel(new Kernel());
+
+        // Function invocation above the probe, so that the probe sees (and measures) every model call of a tool loop.
+        AIAgent Agent(string name, string instructions, IList<AITool>? tools = null) =>
+            new ChatClientAgent(new ReuseProbeChatClient(chatClient, name, log).AsBuilder().UseFunctionInvocation().Build(), instructions, name, tools: tools);
+
+        return new TurnWorkflow(
+            Agent("librarian", "You are the librarian. Use the search tool when the documents are not enough. Answer from the documents only.", [search]),
+            Agent("analyst", "You are the analyst. Combine facts across the documents. Answer from the documents only."),
+            Agent("reviewer", "You are the reviewer. Check the analyst's answer against the documents and give the final answer."),
+            store,
+            maxOutputTokens);
     }
 }
