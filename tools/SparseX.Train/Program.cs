@@ -35,6 +35,18 @@ switch (args[0])
         }
 
         return 0;
+    case "datarate":
+        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("tokenizer", "artifacts/tokenizer")))
+        {
+            var encoder = new SampleEncoder(tok);
+            var g = new CorpusGenerator(1, CorpusSplit.Train, t => tok.Encode(t).Length);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            long n = 0;
+            Parallel.For(0, Int("count", 2000), i => Interlocked.Add(ref n, encoder.Encode(g.Sample(i)).Ids.Length));
+            Console.WriteLine($"{n / sw.Elapsed.TotalSeconds:F0} tokens/s of training data ({Environment.ProcessorCount} threads)");
+        }
+
+        return 0;
     case "tokenizer":
         WordTokenizerBuilder.Write(Opt("out", "artifacts/tokenizer"));
         return 0;

@@ -183,6 +183,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         {
             HfExporter.Export(model, tokDir, export);
             File.Copy(Path.Combine(options.RunDirectory, "train_log.json"), Path.Combine(export, "train_log.json"), overwrite: true);
+            WriteCheckPrompts(tok, evalGen, Path.Combine(options.RunDirectory, "check_prompts.json"));
             log.WriteLine($"exported to {export}");
         }
 
@@ -206,6 +207,21 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         Tensor w = weights.narrow(1, 1, t - 1).reshape(-1);
         Tensor ce = nn.functional.cross_entropy(pred, target, reduction: nn.Reduction.None);
         return (ce * w).sum() / w.sum();
+    }
+
+    /// <summary>Writes prompts for the transformers check (hf_check.py): a held-out question with its generation
+    /// prompt (<c>chat</c>, with the expected answer) and the first 44 tokens of another (<c>short</c>).</summary>
+    private static void WriteCheckPrompts(HfTokenizer tok, CorpusGenerator heldOut, string path)
+    {
+        Conversation chat = heldOut.Sample(0);
+        string prompt = ChatMl.Render(chat.Messages.Take(chat.Messages.Count - 1), addGenerationPrompt: true);
+        int[] other = tok.Encode(heldOut.Sample(1).Render());
+        var json = new JsonObject
+        {
+            ["chat"] = new JsonObject { ["text"] = prompt, ["ids"] = new JsonArray(tok.Encode(prompt).Select(i => (JsonNode)i).ToArray()), ["answer"] = chat.Answer },
+            ["short"] = new JsonObject { ["ids"] = new JsonArray(other.Take(44).Select(i => (JsonNode)i).ToArray()) },
+        };
+        File.WriteAllText(path, json.ToJsonString());
     }
 
     private void SaveCheckpoint(LlamaTrainModel model, AdamW opt, long step, double seconds)
