@@ -41,4 +41,22 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
             Assert.All(s.Weights[s.AnswerStart..s.AnswerEnd], w => Assert.Equal(1f, w));
         }
     }
+
+    [Fact]
+    public void ManagedEncoderGivesTheTokenizersIds()
+    {
+        var fast = SparseX.Train.Text.WordLevelEncoder.Load(fixture.Directory);
+        foreach (CorpusSplit split in Enum.GetValues<CorpusSplit>())
+        {
+            var gen = new CorpusGenerator(42, split, t => fast.Encode(t).Length);
+            for (int i = 0; i < 30; i++)
+            {
+                string text = gen.Sample(i).Render();
+                Assert.Equal(fixture.Tokenizer.Encode(text), fast.Encode(text));
+            }
+        }
+
+        string odd = "<|im_start|>user\n<|not special|> x <|im_end|><|endoftext|>";
+        Assert.Equal(fixture.Tokenizer.Encode(odd), fast.Encode(odd));
+    }
 }

@@ -6,7 +6,7 @@ using SparseX.Train.Training;
 // sparsex-train sample --seed N --split train|heldout --count K
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--device cpu|cuda] [--preset demo|tiny] [--seed N] [--minutes M]
-//                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S]
+//                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train [options]");
@@ -38,8 +38,9 @@ switch (args[0])
     case "datarate":
         using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("tokenizer", "artifacts/tokenizer")))
         {
-            var encoder = new SampleEncoder(tok);
-            var g = new CorpusGenerator(1, CorpusSplit.Train, t => tok.Encode(t).Length);
+            var fast = WordLevelEncoder.Load(Opt("tokenizer", "artifacts/tokenizer"));
+            var encoder = new SampleEncoder(fast.Encode);
+            var g = new CorpusGenerator(1, CorpusSplit.Train, t => fast.Encode(t).Length);
             var sw = System.Diagnostics.Stopwatch.StartNew();
             long n = 0;
             Parallel.For(0, Int("count", 2000), i => Interlocked.Add(ref n, encoder.Encode(g.Sample(i)).Ids.Length));
@@ -66,6 +67,7 @@ switch (args[0])
             Warmup = Int("warmup", 100),
             EvalQuestions = Int("eval", 512),
             CheckpointSeconds = Dbl("checkpoint-seconds", 120),
+            ContextWeight = (float)Dbl("context-weight", 0.1),
         };
         new Trainer(options, Console.Out).Run();
         return 0;

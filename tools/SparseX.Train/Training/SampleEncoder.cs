@@ -8,15 +8,21 @@ namespace SparseX.Train.Training;
 /// the loss: assistant content and its <c>&lt;|im_end|&gt;</c> weigh 1, every other token
 /// <see cref="ContextWeight"/>.
 /// </summary>
-/// <param name="tokenizer">The tokenizer.</param>
+/// <param name="encode">Text to token ids (the tokenizer's, or the equivalent <see cref="Text.WordLevelEncoder"/>).</param>
 /// <param name="contextWeight">The loss weight of non-assistant tokens.</param>
-public sealed class SampleEncoder(HfTokenizer tokenizer, float contextWeight = 0.1f)
+public sealed class SampleEncoder(Func<string, int[]> encode, float contextWeight = 0.1f)
 {
+    /// <summary>Initializes a new instance of the <see cref="SampleEncoder"/> class over a tokenizer.</summary>
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <param name="contextWeight">The loss weight of non-assistant tokens.</param>
+    public SampleEncoder(HfTokenizer tokenizer, float contextWeight = 0.1f)
+        : this(t => tokenizer.Encode(t), contextWeight)
+    {
+    }
+
     /// <summary>Gets the loss weight of non-assistant tokens.</summary>
     public float ContextWeight { get; } = contextWeight;
 
-    /// <summary>Gets the tokenizer.</summary>
-    public HfTokenizer Tokenizer { get; } = tokenizer;
 
     /// <summary>Encodes a conversation.</summary>
     /// <param name="conversation">The conversation.</param>
@@ -29,15 +35,15 @@ public sealed class SampleEncoder(HfTokenizer tokenizer, float contextWeight = 0
         int answerStart = 0, answerEnd = 0;
         foreach (ChatMessage m in conversation.Messages)
         {
-            int[] header = Tokenizer.Encode(ChatMl.Header(m.Role));
+            int[] header = encode(ChatMl.Header(m.Role));
             ids.AddRange(header);
             weights.AddRange(Enumerable.Repeat(ContextWeight, header.Length));
-            int[] content = Tokenizer.Encode(m.Content + ChatMl.ImEnd);
+            int[] content = encode(m.Content + ChatMl.ImEnd);
             answerStart = ids.Count;
             ids.AddRange(content);
             weights.AddRange(Enumerable.Repeat(m.IsTarget ? 1f : ContextWeight, content.Length));
             answerEnd = ids.Count;
-            int[] newline = Tokenizer.Encode("\n");
+            int[] newline = encode("\n");
             ids.AddRange(newline);
             weights.AddRange(Enumerable.Repeat(ContextWeight, newline.Length));
         }

@@ -30,6 +30,9 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the context length (longest conversation).</summary>
     public int Context { get; set; } = 1024;
 
+    /// <summary>Gets or sets the loss weight of tokens outside assistant turns.</summary>
+    public float ContextWeight { get; set; } = 0.1f;
+
     /// <summary>Gets or sets the peak learning rate.</summary>
     public double LearningRate { get; set; } = 2e-3;
 

@@ -37,7 +37,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         }
 
         using var tok = HfTokenizer.FromDirectory(tokDir);
-        var encoder = new SampleEncoder(tok);
+        WordLevelEncoder fast = WordLevelEncoder.Load(tokDir);
+        var encoder = new SampleEncoder(fast.Encode, options.ContextWeight);
         int vocab = ((tok.VocabSize + 63) / 64) * 64;
         TrainModelConfig config = options.Preset == "tiny" ? TrainModelConfig.Tiny(vocab) : TrainModelConfig.Demo(vocab);
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
@@ -75,7 +76,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         using var _o = opt;
         log.WriteLine($"model: {model.ParameterCount / 1e6:F2}M parameters, vocab {config.VocabSize}, device {device}, compute {compute}");
 
-        int Count(string text) => tok.Encode(text).Length;
+        int Count(string text) => fast.Encode(text).Length;
         var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context);
         var evalGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context);
         var losses = new JsonArray();
@@ -169,6 +170,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["steps"] = step,
             ["batch"] = options.Batch,
             ["context"] = options.Context,
+            ["context_weight"] = options.ContextWeight,
+            ["learning_rate"] = options.LearningRate,
             ["seconds_this_run"] = Math.Round(seconds, 1),
             ["seconds_total"] = Math.Round(trainedSeconds + seconds, 1),
             ["tokens_per_second"] = Math.Round(tokens / seconds),
