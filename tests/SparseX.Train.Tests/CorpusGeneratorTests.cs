@@ -1,0 +1,90 @@
+using SparseX.Train.Corpus;
+using SparseX.Train.Text;
+
+namespace SparseX.Train.Tests;
+
+public class CorpusGeneratorTests
+{
+    private static int Count(string text) => ByteLevel.PreTokenize(text).Count() + 8;
+
+    [Fact]
+    public void SameSeedSameConversationsOtherSeedOthers()
+    {
+        var a = new CorpusGenerator(7, CorpusSplit.Train, Count);
+        var b = new CorpusGenerator(7, CorpusSplit.Train, Count);
+        var c = new CorpusGenerator(8, CorpusSplit.Train, Count);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(a.Sample(i).Render(), b.Sample(i).Render());
+        }
+
+        Assert.True(Enumerable.Range(0, 20).Count(i => a.Sample(i).Render() != c.Sample(i).Render()) >= 19);
+    }
+
+    [Fact]
+    public void CompanyAboveAnswerIsIntroducedOnlyByThePreviousDocument()
+    {
+        var gen = new CorpusGenerator(3, CorpusSplit.Train, Count);
+        int seen = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            Conversation conv = gen.Sample(i);
+            if (conv.Kind != QuestionKind.CompanyAbove)
+            {
+                continue;
+            }
+
+            seen++;
+            string product = conv.Messages.Single(m => m.Content.Contains("Which company launched the", StringComparison.Ordinal)).Content
+                .Split("launched the ")[1].TrimEnd(' ', '?');
+            var docs = conv.Messages.Where(m => m.Role is "user" or "tool" && !m.Content.Contains('?', StringComparison.Ordinal)).ToList();
+            int at = docs.FindIndex(m => m.Content.StartsWith($"The company above launched the {product} .", StringComparison.Ordinal));
+            Assert.True(at > 0, "the linking document follows another document");
+            Assert.DoesNotContain(conv.Answer, docs[at].Content, StringComparison.Ordinal);
+            Assert.StartsWith(conv.Answer + " ", docs[at - 1].Content, StringComparison.Ordinal);
+        }
+
+        Assert.True(seen > 30);
+    }
+
+    [Fact]
+    public void EveryKindAndBothFormatsOccur()
+    {
+        var gen = new CorpusGenerator(5, CorpusSplit.Train, Count);
+        var convs = Enumerable.Range(0, 300).Select(i => gen.Sample(i)).ToList();
+        foreach (QuestionKind k in Enum.GetValues<QuestionKind>())
+        {
+            Assert.Contains(convs, c => c.Kind == k);
+        }
+
+        Assert.Contains(convs, c => c.UsesTool && c.Messages.Any(m => m.Role == "tool") && c.Messages[2].Content.StartsWith("<tool_call>{\"name\": \"search\"", StringComparison.Ordinal));
+        Assert.Contains(convs, c => !c.UsesTool);
+        Assert.All(convs, c => Assert.Equal(c.Answer, c.Messages[^1].Content));
+        Assert.All(convs, c => Assert.True(Count(c.Render()) <= gen.MaxTokens));
+    }
+
+    [Fact]
+    public void HeldOutNamesNeverAppearInTraining()
+    {
+        EntityPool pool = EntityPool.Instance;
+        Assert.Empty(pool.HeldOutCompanies.Intersect(pool.Companies));
+        Assert.Empty(pool.HeldOutPeople.Intersect(pool.People));
+        var held = pool.HeldOutCompanies.Concat(pool.HeldOutPeople).Concat(pool.HeldOutProducts).ToHashSet();
+        var train = new CorpusGenerator(1, CorpusSplit.Train, Count);
+        var eval = new CorpusGenerator(1, CorpusSplit.HeldOut, Count);
+        for (int i = 0; i < 100; i++)
+        {
+            string text = train.Sample(i).Render();
+            Assert.DoesNotContain(held, h => text.Contains(h + " ", StringComparison.Ordinal));
+            Conversation e = eval.Sample(i);
+            if (e.Kind is QuestionKind.CompanyAbove or QuestionKind.Alias or QuestionKind.PersonAbove)
+            {
+                Assert.Contains(e.Answer, held);
+            }
+        }
+
+        // Another evaluation seed draws other held-out questions from the same pool.
+        var eval2 = new CorpusGenerator(2, CorpusSplit.HeldOut, Count);
+        Assert.NotEqual(eval.Sample(0).Render(), eval2.Sample(0).Render());
+    }
+}

@@ -1,0 +1,90 @@
+using SparseX.Engine.Model;
+using SparseX.Engine.Text;
+using SparseX.Train.Corpus;
+using SparseX.Train.Export;
+using SparseX.Train.Training;
+using static TorchSharp.torch;
+
+namespace SparseX.Train.Tests;
+
+public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedTokenizer>
+{
+    private (Tensor Ids, Tensor Weights) Batch(int count, int context)
+    {
+        var tok = fixture.Tokenizer;
+        var encoder = new SampleEncoder(tok);
+        var gen = new CorpusGenerator(11, CorpusSplit.Train, t => tok.Encode(t).Length, context);
+        var samples = Enumerable.Range(0, count).Select(i => encoder.Encode(gen.Sample(i))).ToList();
+        int t = samples.Max(s => s.Ids.Length);
+        var ids = new long[count * t];
+        var w = new float[count * t];
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < samples[i].Ids.Length; j++)
+            {
+                ids[(i * t) + j] = samples[i].Ids[j];
+                w[(i * t) + j] = samples[i].Weights[j];
+            }
+        }
+
+        return (tensor(ids, [count, t]), tensor(w, [count, t]));
+    }
+
+    [Fact]
+    public void AFewStepsOnTheCpuReduceTheLoss()
+    {
+        using var scope = NewDisposeScope();
+        using var model = LlamaTrainModel.Create(TrainModelConfig.Tiny(fixture.Tokenizer.VocabSize), CPU, seed: 1);
+        using var opt = new AdamW(model.Parameters);
+        var (ids, w) = Batch(4, 1024);
+        var losses = new List<double>();
+        for (int step = 0; step < 12; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            Tensor loss = Trainer.Loss(model.Forward(ids), ids, w);
+            loss.backward();
+            opt.Step(3e-3);
+            losses.Add(loss.item<float>());
+        }
+
+        // A random model starts near ln(V); the loss falls well below it.
+        Assert.InRange(losses[0], Math.Log(fixture.Tokenizer.VocabSize) - 1, Math.Log(fixture.Tokenizer.VocabSize) + 1);
+        Assert.True(losses[^1] < losses[0] - 1.0, string.Join(", ", losses));
+    }
+
+    [Fact]
+    public void ExportLoadsInTheEngineWithTheTrainingModulesLogits()
+    {
+        using var scope = NewDisposeScope();
+        string dir = Path.Combine(Path.GetTempPath(), "sparsex-export-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var model = LlamaTrainModel.Create(TrainModelConfig.Tiny(fixture.Tokenizer.VocabSize) with { NumHeads = 4, NumKvHeads = 2 }, CPU, seed: 2);
+            HfExporter.Export(model, fixture.Directory, dir);
+
+            // The export stores bf16: compare against the training module holding the same rounded weights.
+            using var rounded = LlamaTrainModel.LoadExport(dir, CPU);
+            var (ids, _) = Batch(1, 300);
+            Tensor expected;
+            using (no_grad())
+            {
+                expected = rounded.Forward(ids)[0];
+            }
+
+            string refs = Path.Combine(dir, "self-references.safetensors");
+            SafetensorsWriter.Write(refs, [KeyValuePair.Create("chat.input_ids", ids[0]), KeyValuePair.Create("chat.logits", expected)]);
+            using DecoderModel engine = DecoderModel.Load(dir);
+            using ReferenceSet set = ReferenceSet.Open(refs);
+            ReferenceComparison r = Assert.Single(ReferenceVerifier.Verify(engine, set));
+            Assert.True(r.MaxLogitDiff < 1e-4, $"max |Δ logit| {r.MaxLogitDiff}");
+            Assert.Equal("LlamaForCausalLM", engine.Config.Architecture);
+            using var tok = HfTokenizer.FromDirectory(dir);
+            Assert.Equal(fixture.Tokenizer.VocabSize, tok.VocabSize);
+            Assert.Equal([tok.TokenToId(ChatMl.ImEnd)!.Value], engine.Config.EosTokenIds);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace SparseX.Train.Corpus;
+
+/// <summary>A retrieved document under construction: sentences, of which the key ones are never trimmed.</summary>
+internal sealed class Document
+{
+    public List<(string Text, bool Key)> Sentences { get; } = [];
+
+    public void Key(string sentence) => Sentences.Add((sentence, true));
+
+    public string Text => string.Join(" ", Sentences.Select(s => s.Text));
+}

@@ -1,0 +1,17 @@
+namespace SparseX.Train.Corpus;
+
+/// <summary>What a question needs to be answered.</summary>
+public enum QuestionKind
+{
+    /// <summary>The answer is stated next to the entity the question names (no cross-document link).</summary>
+    Direct,
+
+    /// <summary>A document says "the company above"; the answer is the company introduced by the document before it.</summary>
+    CompanyAbove,
+
+    /// <summary>A document says "the person above"; the answer is the person introduced by the document before it.</summary>
+    PersonAbove,
+
+    /// <summary>A document names a company only by an alias introduced in another document.</summary>
+    Alias,
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using SparseX.Train.Corpus;
+using SparseX.Train.Text;
+using SparseX.Train.Training;
+
+// sparsex-train sample --seed N --split train|heldout --count K
+// sparsex-train tokenizer --out DIR
+// sparsex-train train --run DIR [--export DIR] [--device cpu|cuda] [--preset demo|tiny] [--seed N] [--minutes M]
+//                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train [options]");
+    return 2;
+}
+
+var opts = new Dictionary<string, string>(StringComparer.Ordinal);
+for (int i = 1; i + 1 < args.Length; i += 2)
+{
+    opts[args[i].TrimStart('-')] = args[i + 1];
+}
+
+string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
+int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+switch (args[0])
+{
+    case "sample":
+        var gen = new CorpusGenerator(Int("seed", 1), Opt("split", "train") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => ByteLevel.PreTokenize(t).Count());
+        for (int i = 0; i < Int("count", 2); i++)
+        {
+            Conversation c = gen.Sample(i);
+            Console.WriteLine($"### sample {i}: {c.Kind}, answer '{c.Answer}', {c.DocumentCount} documents, tool {c.UsesTool}");
+            Console.WriteLine(c.Render());
+        }
+
+        return 0;
+    case "datarate":
+        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("tokenizer", "artifacts/tokenizer")))
+        {
+            var fast = WordLevelEncoder.Load(Opt("tokenizer", "artifacts/tokenizer"));
+            var encoder = new SampleEncoder(fast.Encode);
+            var g = new CorpusGenerator(1, CorpusSplit.Train, t => fast.Encode(t).Length);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            long n = 0;
+            Parallel.For(0, Int("count", 2000), i => Interlocked.Add(ref n, encoder.Encode(g.Sample(i)).Ids.Length));
+            Console.WriteLine($"{n / sw.Elapsed.TotalSeconds:F0} tokens/s of training data ({Environment.ProcessorCount} threads)");
+        }
+
+        return 0;
+    case "tokenizer":
+        WordTokenizerBuilder.Write(Opt("out", "artifacts/tokenizer"));
+        return 0;
+    case "train":
+        var options = new TrainOptions
+        {
+            RunDirectory = Opt("run", "artifacts/train-run"),
+            ExportDirectory = opts.GetValueOrDefault("export"),
+            Device = Opt("device", "cpu"),
+            Preset = Opt("preset", "demo"),
+            Seed = Int("seed", 1),
+            Minutes = Dbl("minutes", 6),
+            MaxSteps = Int("steps", 100_000),
+            Batch = Int("batch", 32),
+            Context = Int("context", 1024),
+            LearningRate = Dbl("lr", 2e-3),
+            Warmup = Int("warmup", 100),
+            EvalQuestions = Int("eval", 512),
+            CheckpointSeconds = Dbl("checkpoint-seconds", 120),
+            ContextWeight = (float)Dbl("context-weight", 0.1),
+        };
+        new Trainer(options, Console.Out).Run();
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown command {args[0]}");
+        return 2;
+}

@@ -1,0 +1,47 @@
+namespace SparseX.Train.Training;
+
+/// <summary>Options of a training run.</summary>
+public sealed class TrainOptions
+{
+    /// <summary>Gets or sets the run directory (tokenizer, checkpoint, log).</summary>
+    public string RunDirectory { get; set; } = "artifacts/train-run";
+
+    /// <summary>Gets or sets the export directory (Hugging Face layout); null: no export.</summary>
+    public string? ExportDirectory { get; set; }
+
+    /// <summary>Gets or sets the device (<c>cpu</c>, <c>cuda</c>).</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>Gets or sets the model preset (<c>demo</c> or <c>tiny</c>).</summary>
+    public string Preset { get; set; } = "demo";
+
+    /// <summary>Gets or sets the corpus seed (held-out evaluation uses the same seed on the held-out split).</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Gets or sets the largest number of steps (this run and earlier ones together).</summary>
+    public int MaxSteps { get; set; } = 100_000;
+
+    /// <summary>Gets or sets the wall-clock budget of this run in minutes (the schedule ends with it).</summary>
+    public double Minutes { get; set; } = 6;
+
+    /// <summary>Gets or sets the conversations per step.</summary>
+    public int Batch { get; set; } = 32;
+
+    /// <summary>Gets or sets the context length (longest conversation).</summary>
+    public int Context { get; set; } = 1024;
+
+    /// <summary>Gets or sets the loss weight of tokens outside assistant turns.</summary>
+    public float ContextWeight { get; set; } = 0.1f;
+
+    /// <summary>Gets or sets the peak learning rate.</summary>
+    public double LearningRate { get; set; } = 2e-3;
+
+    /// <summary>Gets or sets the warm-up steps.</summary>
+    public int Warmup { get; set; } = 100;
+
+    /// <summary>Gets or sets the held-out questions of the final evaluation.</summary>
+    public int EvalQuestions { get; set; } = 512;
+
+    /// <summary>Gets or sets the seconds between checkpoints (and quick evaluations).</summary>
+    public double CheckpointSeconds { get; set; } = 120;
+}

@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SparseX.Engine.Model;
+using SparseX.Engine.Runtime;
+using SparseX.Engine.Text;
+using SparseX.Train.Corpus;
+using SparseX.Train.Export;
+using SparseX.Train.Text;
+using static TorchSharp.torch;
+
+namespace SparseX.Train.Training;
+
+/// <summary>
+/// Trains the demo model: builds (or reuses) the tokenizer in the run directory, streams seeded conversations
+/// (sample <c>i</c> of step <c>s</c> is corpus sample <c>s·batch + i</c>, so a resumed run sees the same data),
+/// checkpoints parameters and optimizer state, evaluates exact match on held-out names and exports.
+/// </summary>
+public sealed class Trainer(TrainOptions options, TextWriter log)
+{
+    private const string CheckpointFile = "checkpoint.safetensors";
+    private const string StateFile = "state.json";
+
+    /// <summary>Runs training.</summary>
+    /// <returns>The summary (also written to <c>train_log.json</c> in the run directory).</returns>
+    public JsonObject Run()
+    {
+        TorchRuntime.Initialize();
+        Device device = TorchRuntime.ParseDevice(options.Device);
+        ScalarType compute = device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
+        Directory.CreateDirectory(options.RunDirectory);
+        string tokDir = Path.Combine(options.RunDirectory, "tokenizer");
+        if (!File.Exists(Path.Combine(tokDir, "tokenizer.json")))
+        {
+            WordTokenizerBuilder.Write(tokDir);
+        }
+
+        using var tok = HfTokenizer.FromDirectory(tokDir);
+        WordLevelEncoder fast = WordLevelEncoder.Load(tokDir);
+        var encoder = new SampleEncoder(fast.Encode, options.ContextWeight);
+        int vocab = ((tok.VocabSize + 63) / 64) * 64;
+        TrainModelConfig config = options.Preset == "tiny" ? TrainModelConfig.Tiny(vocab) : TrainModelConfig.Demo(vocab);
+        config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
+
+        string ckpt = Path.Combine(options.RunDirectory, CheckpointFile);
+        LlamaTrainModel model;
+        AdamW opt;
+        long step = 0;
+        double trainedSeconds = 0;
+        if (File.Exists(ckpt))
+        {
+            using SafetensorsFile f = SafetensorsFile.Open(ckpt);
+            model = LlamaTrainModel.Load(config, f, device);
+            opt = new AdamW(model.Parameters);
+            foreach (string name in model.Parameters.Keys)
+            {
+                using Tensor m = f.Read("adam.m." + name), v = f.Read("adam.v." + name);
+                opt.M[name].copy_(m);
+                opt.V[name].copy_(v);
+            }
+
+            JsonNode state = JsonNode.Parse(File.ReadAllText(Path.Combine(options.RunDirectory, StateFile)))!;
+            step = (long)state["step"]!;
+            trainedSeconds = (double)state["seconds"]!;
+            opt.Steps = step;
+            log.WriteLine($"resumed at step {step}");
+        }
+        else
+        {
+            model = LlamaTrainModel.Create(config, device, options.Seed);
+            opt = new AdamW(model.Parameters);
+        }
+
+        using var _m = model;
+        using var _o = opt;
+        log.WriteLine($"model: {model.ParameterCount / 1e6:F2}M parameters, vocab {config.VocabSize}, device {device}, compute {compute}");
+
+        int Count(string text) => fast.Encode(text).Length;
+        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context);
+        var evalGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context);
+        var losses = new JsonArray();
+        var sw = Stopwatch.StartNew();
+        double budget = options.Minutes * 60;
+        using var batches = new BlockingCollection<(long Step, long[] Ids, float[] W, int T)>(8);
+        using var cts = new CancellationTokenSource();
+        var producer = Task.Run(() =>
+        {
+            for (long s = step; !cts.IsCancellationRequested; s++)
+            {
+                var samples = new EncodedSample[options.Batch];
+                Parallel.For(0, options.Batch, i => samples[i] = encoder.Encode(trainGen.Sample((s * options.Batch) + i)));
+                int t = samples.Max(x => x.Ids.Length);
+                var ids = new long[options.Batch * t];
+                var w = new float[options.Batch * t];
+                for (int i = 0; i < samples.Length; i++)
+                {
+                    for (int j = 0; j < samples[i].Ids.Length; j++)
+                    {
+                        ids[(i * t) + j] = samples[i].Ids[j];
+                        w[(i * t) + j] = samples[i].Weights[j];
+                    }
+                }
+
+                try
+                {
+                    batches.Add((s, ids, w, t), cts.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+
+        double lastCheckpoint = 0, emaLoss = double.NaN;
+        long tokens = 0;
+        while (step < options.MaxSteps && sw.Elapsed.TotalSeconds < budget)
+        {
+            var (s, idsArr, wArr, t) = batches.Take();
+            using (var scope = NewDisposeScope())
+            {
+                double progress = Math.Min(1, Math.Max((double)step / options.MaxSteps, sw.Elapsed.TotalSeconds / budget));
+                double lr = options.LearningRate * Math.Min(1, (step + 1.0) / options.Warmup) * (0.1 + (0.45 * (1 + Math.Cos(Math.PI * progress))));
+                Tensor ids = tensor(idsArr, [options.Batch, t]).to(device);
+                Tensor w = tensor(wArr, [options.Batch, t]).to(device);
+                Tensor logits = model.Forward(ids, compute);
+                Tensor loss = Loss(logits, ids, w);
+                loss.backward();
+                opt.Step(lr);
+                step++;
+                tokens += options.Batch * t;
+                if (step % 25 == 0 || step == 1)
+                {
+                    double l = loss.item<float>();
+                    emaLoss = double.IsNaN(emaLoss) ? l : (0.8 * emaLoss) + (0.2 * l);
+                    log.WriteLine($"step {step} loss {l:F4} lr {lr:E2} {tokens / sw.Elapsed.TotalSeconds:F0} tok/s {sw.Elapsed.TotalSeconds:F0}s");
+                    losses.Add(new JsonObject { ["step"] = step, ["loss"] = Math.Round(l, 5), ["seconds"] = Math.Round(sw.Elapsed.TotalSeconds, 1) });
+                }
+            }
+
+            if (sw.Elapsed.TotalSeconds - lastCheckpoint > options.CheckpointSeconds)
+            {
+                lastCheckpoint = sw.Elapsed.TotalSeconds;
+                SaveCheckpoint(model, opt, step, trainedSeconds + sw.Elapsed.TotalSeconds);
+                var quick = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, 128).Select(i => evalGen.Sample(i)).ToList(), compute);
+                log.WriteLine($"step {step}: held-out exact match {quick.Accuracy:P1} (128 questions)");
+            }
+        }
+
+        cts.Cancel();
+        while (batches.TryTake(out _))
+        {
+        }
+
+        producer.Wait();
+        double seconds = sw.Elapsed.TotalSeconds;
+        SaveCheckpoint(model, opt, step, trainedSeconds + seconds);
+        var heldOut = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, options.EvalQuestions).Select(i => evalGen.Sample(i)).ToList(), compute);
+        var train = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, 256).Select(i => trainGen.Sample(10_000_000 + i)).ToList(), compute);
+        log.WriteLine($"final: step {step}, held-out exact match {heldOut.Accuracy:P1} ({options.EvalQuestions} questions; "
+            + string.Join(", ", heldOut.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}")) + $"), train-split {train.Accuracy:P1}");
+
+        var summary = new JsonObject
+        {
+            ["device"] = device.ToString(),
+            ["preset"] = options.Preset,
+            ["parameters"] = model.ParameterCount,
+            ["seed"] = options.Seed,
+            ["steps"] = step,
+            ["batch"] = options.Batch,
+            ["context"] = options.Context,
+            ["context_weight"] = options.ContextWeight,
+            ["learning_rate"] = options.LearningRate,
+            ["seconds_this_run"] = Math.Round(seconds, 1),
+            ["seconds_total"] = Math.Round(trainedSeconds + seconds, 1),
+            ["tokens_per_second"] = Math.Round(tokens / seconds),
+            ["heldout_exact_match"] = Math.Round(heldOut.Accuracy, 4),
+            ["heldout_questions"] = options.EvalQuestions,
+            ["heldout_by_kind"] = new JsonObject(heldOut.PerKind.OrderBy(k => k.Key).Select(k => KeyValuePair.Create(k.Key.ToString(), (JsonNode?)Math.Round(k.Value, 4)))),
+            ["train_exact_match"] = Math.Round(train.Accuracy, 4),
+            ["losses"] = losses,
+        };
+        File.WriteAllText(Path.Combine(options.RunDirectory, "train_log.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (options.ExportDirectory is { } export)
+        {
+            HfExporter.Export(model, tokDir, export);
+            File.Copy(Path.Combine(options.RunDirectory, "train_log.json"), Path.Combine(export, "train_log.json"), overwrite: true);
+            WriteCheckPrompts(tok, evalGen, Path.Combine(options.RunDirectory, "check_prompts.json"));
+            log.WriteLine($"exported to {export}");
+        }
+
+        return summary;
+    }
+
+    /// <summary>The weighted next-token cross entropy.</summary>
+    /// <param name="logits">Logits [B, T, V].</param>
+    /// <param name="ids">Token ids [B, T].</param>
+    /// <param name="weights">Weight of predicting each token [B, T] (position 0 unused).</param>
+    /// <returns>The scalar loss.</returns>
+    public static Tensor Loss(Tensor logits, Tensor ids, Tensor weights)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(weights);
+        long v = logits.shape[^1];
+        long t = ids.shape[1];
+        Tensor pred = logits.narrow(1, 0, t - 1).reshape(-1, v);
+        Tensor target = ids.narrow(1, 1, t - 1).reshape(-1);
+        Tensor w = weights.narrow(1, 1, t - 1).reshape(-1);
+        Tensor ce = nn.functional.cross_entropy(pred, target, reduction: nn.Reduction.None);
+        return (ce * w).sum() / w.sum();
+    }
+
+    /// <summary>Writes prompts for the transformers check (hf_check.py): a held-out question with its generation
+    /// prompt (<c>chat</c>, with the expected answer) and the first 44 tokens of another (<c>short</c>).</summary>
+    private static void WriteCheckPrompts(HfTokenizer tok, CorpusGenerator heldOut, string path)
+    {
+        Conversation chat = heldOut.Sample(0);
+        string prompt = ChatMl.Render(chat.Messages.Take(chat.Messages.Count - 1), addGenerationPrompt: true);
+        int[] other = tok.Encode(heldOut.Sample(1).Render());
+        var json = new JsonObject
+        {
+            ["chat"] = new JsonObject { ["text"] = prompt, ["ids"] = new JsonArray(tok.Encode(prompt).Select(i => (JsonNode)i).ToArray()), ["answer"] = chat.Answer },
+            ["short"] = new JsonObject { ["ids"] = new JsonArray(other.Take(44).Select(i => (JsonNode)i).ToArray()) },
+        };
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
+    private void SaveCheckpoint(LlamaTrainModel model, AdamW opt, long step, double seconds)
+    {
+        string tmp = Path.Combine(options.RunDirectory, CheckpointFile + ".tmp");
+        var tensors = model.Parameters.Select(kv => KeyValuePair.Create(kv.Key, kv.Value))
+            .Concat(opt.M.Select(kv => KeyValuePair.Create("adam.m." + kv.Key, kv.Value)))
+            .Concat(opt.V.Select(kv => KeyValuePair.Create("adam.v." + kv.Key, kv.Value)));
+        SafetensorsWriter.Write(tmp, tensors);
+        File.Move(tmp, Path.Combine(options.RunDirectory, CheckpointFile), overwrite: true);
+        File.WriteAllText(Path.Combine(options.RunDirectory, StateFile), new JsonObject { ["step"] = step, ["seconds"] = seconds }.ToJsonString());
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the GPU training package: a self-contained linux-x64 publish of sparsex-train WITHOUT the CPU libtorch
+# (it loads the device's PyTorch libtorch through SPARSEX_LIBTORCH), packed with gpu-run.sh and hf_check.py.
+# usage: tools/SparseX.Train/gpu-build.sh [carry-dir]   (default .carry)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+carry=${1:-.carry}
+rm -rf artifacts/train-gpu
+dotnet publish tools/SparseX.Train -c Release -r linux-x64 --self-contained \
+  -p:SparseXExternalLibTorch=true -p:InvariantGlobalization=true -o artifacts/train-gpu
+mkdir -p "$carry"
+tar -C artifacts -cJf "$carry/sparsex-train-gpu.tar.xz" train-gpu
+cp tools/SparseX.Train/gpu-run.sh tools/SparseX.Train/hf_check.py "$carry/"
+ls -la "$carry"
