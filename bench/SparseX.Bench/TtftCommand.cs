@@ -87,7 +87,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
                     // Same cache state for every run: the system prompt is a prefix hit, the documents are in the store.
                     harness.ResetPrefixCache();
                     harness.FirstLogits(harness.Layout(new[] { PromptSpan.Plain(request.SystemPrompt) }), new ReusePolicy { Mode = ReuseMode.FullPrefill }, out _);
-                    Synchronize(device);
+                    TorchRuntime.Synchronize(device);
                     var clock = Stopwatch.StartNew();
                     using Tensor logits = harness.FirstLogits(harness.Layout(request.Query), policy, out report);
                     double ms = clock.Elapsed.TotalMilliseconds;
@@ -195,7 +195,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
             }
 
             Step(); // warm-up
-            Synchronize(model.Device);
+            TorchRuntime.Synchronize(model.Device);
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < steps - 1; i++)
             {
@@ -220,14 +220,6 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static void Synchronize(Device device)
-    {
-        if (device.type == DeviceType.CUDA)
-        {
-            torch.cuda.synchronize(device);
-        }
     }
 
     private static string CudaName()

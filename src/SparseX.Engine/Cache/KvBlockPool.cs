@@ -53,7 +53,6 @@ public sealed class KvBlockPool : IDisposable
         }
 
         _onEvicted = onEvicted;
-        BytesPerToken = (long)layers * 2 * kvHeads * headDim * _kv.ElementSize;
     }
 
     /// <summary>Gets the number of layers.</summary>
@@ -70,9 +69,6 @@ public sealed class KvBlockPool : IDisposable
 
     /// <summary>Gets the number of blocks owned by at least one sequence or cache.</summary>
     public int UsedBlocks => NumBlocks - _free.Count;
-
-    /// <summary>Gets the cache bytes per token over all layers.</summary>
-    public long BytesPerToken { get; }
 
     /// <summary>Gets the key cache of a layer, [slots, kv_heads, head_dim] (a view; do not dispose).</summary>
     /// <param name="layer">The layer.</param>

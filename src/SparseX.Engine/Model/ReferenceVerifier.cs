@@ -51,18 +51,16 @@ public static class ReferenceVerifier
         table.EnsureCapacity(total);
 
         var referenceHidden = references.Hidden(prompt);
+        var expectedByLayer = referenceHidden.ToDictionary(p => p.Index, p => p.Hidden);
         double? hiddenDiff = null;
         Tensor finalHidden = DenseForward.Run(model, table, ids, 0, (index, h) =>
         {
-            foreach (var (i, expected) in referenceHidden)
+            if (expectedByLayer.TryGetValue(index, out Tensor? expected))
             {
                 // transformers reports the last hidden state after the final norm.
-                Tensor actual = i == index ? (i == model.NumLayers ? model.FinalNorm(h) : h) : null!;
-                if (actual is not null)
-                {
-                    double diff = (actual.to(ScalarType.Float32) - expected).abs().max().item<float>();
-                    hiddenDiff = Math.Max(hiddenDiff ?? 0, diff);
-                }
+                Tensor actual = index == model.NumLayers ? model.FinalNorm(h) : h;
+                double diff = (actual.to(ScalarType.Float32) - expected).abs().max().item<float>();
+                hiddenDiff = Math.Max(hiddenDiff ?? 0, diff);
             }
         });
 

@@ -64,10 +64,7 @@ public sealed class ReusePrefill
             {
                 Tensor hidden = DenseForward.Run(_model, table, tokens, prefix);
                 last = hidden[^1..];
-                if (_model.Device.type == TorchSharp.DeviceType.CUDA)
-                {
-                    TorchSharp.torch.cuda.synchronize(_model.Device); // so FullLayersTime is real
-                }
+                TorchRuntime.Synchronize(_model.Device); // so FullLayersTime is real
             }
             else
             {

@@ -8,17 +8,13 @@ namespace SparseX.Engine.Reuse;
 /// </summary>
 public sealed class ReuseScenario
 {
-    private ReuseScenario(int[] prefix, int[][] segments, IReadOnlyList<PromptSpan> earlier, IReadOnlyList<PromptSpan> query, IReadOnlyList<PromptSpan> samePositions)
+    private ReuseScenario(int[][] segments, IReadOnlyList<PromptSpan> earlier, IReadOnlyList<PromptSpan> query, IReadOnlyList<PromptSpan> samePositions)
     {
-        Prefix = prefix;
         SegmentTokens = segments;
         Earlier = earlier;
         Query = query;
         SamePositions = samePositions;
     }
-
-    /// <summary>Gets the shared prefix ids of the query.</summary>
-    public int[] Prefix { get; }
 
     /// <summary>Gets the distinct segments' ids.</summary>
     public int[][] SegmentTokens { get; }
@@ -70,6 +66,6 @@ public sealed class ReuseScenario
         }
 
         query.Add(PromptSpan.Plain(Ids(random.Next(5, 12))));
-        return new ReuseScenario(prefix, segments, earlier, query, samePositions);
+        return new ReuseScenario(segments, earlier, query, samePositions);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SparseX.Engine.Cache;
 using SparseX.Engine.Model;
+using SparseX.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace SparseX.Engine.Reuse;
@@ -64,7 +65,7 @@ public static class SparseXForward
             cachedCheckKeys = AlignedKeysAt(model, reused, f - 1);
         }
 
-        Synchronize(model);
+        TorchRuntime.Synchronize(model.Device);
         TimeSpan align = clock.Elapsed;
 
         // 2. Full layers 0..F−1: every non-prefix token, exactly as a prefill continuing after the prefix.
@@ -80,7 +81,7 @@ public static class SparseXForward
             hidden = model.Layer(l, hidden, full, table.Pool, l == f - 1 ? probe : null);
         }
 
-        Synchronize(model);
+        TorchRuntime.Synchronize(model.Device);
         TimeSpan fullLayers = clock.Elapsed - align;
 
         // 3. Select T ⊂ C at layer F−1.
@@ -104,21 +105,12 @@ public static class SparseXForward
             }
         }
 
-        Synchronize(model);
+        TorchRuntime.Synchronize(model.Device);
         TimeSpan sparseLayers = clock.Elapsed - align - fullLayers - selection;
 
         // 5. The request's KV now sits in its blocks; the last row gives the first token's logits.
         Tensor last = hiddenR[^1..].MoveToOuterDisposeScope();
         return new SparseXResult(last, selected.Order().ToArray(), newTokens.Length, align, fullLayers, selection, sparseLayers);
-    }
-
-    /// <summary>Waits for queued GPU work so phase times are real (a no-op on the CPU).</summary>
-    private static void Synchronize(DecoderModel model)
-    {
-        if (model.Device.type == TorchSharp.DeviceType.CUDA)
-        {
-            TorchSharp.torch.cuda.synchronize(model.Device);
-        }
     }
 
     /// <summary>Maps each reused position ≥ P to (span, offset in span).</summary>

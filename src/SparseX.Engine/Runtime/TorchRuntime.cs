@@ -77,6 +77,17 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>Waits for queued work on a CUDA device (a no-op on the CPU), so wall-clock times are real.</summary>
+    /// <param name="device">The device.</param>
+    public static void Synchronize(torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.type == DeviceType.CUDA)
+        {
+            torch.cuda.synchronize(device);
+        }
+    }
+
     /// <summary>Parses a device string such as <c>cpu</c>, <c>cuda</c> or <c>cuda:1</c>.</summary>
     /// <param name="device">The device name.</param>
     /// <returns>The TorchSharp device.</returns>
