@@ -1,4 +1,4 @@
-using SparseX.Train.Corpus;
+using SparseX.World;
 using SparseX.Train.Text;
 
 namespace SparseX.Train.Tests;

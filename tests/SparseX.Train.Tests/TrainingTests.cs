@@ -1,6 +1,6 @@
 using SparseX.Engine.Model;
 using SparseX.Engine.Text;
-using SparseX.Train.Corpus;
+using SparseX.World;
 using SparseX.Train.Export;
 using SparseX.Train.Training;
 using static TorchSharp.torch;

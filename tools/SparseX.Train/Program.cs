@@ -1,12 +1,13 @@
 using System.Globalization;
-using SparseX.Train.Corpus;
+using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q]
 // sparsex-train tokenizer --out DIR
-// sparsex-train train --run DIR [--export DIR] [--device cpu|cuda] [--preset demo|tiny] [--seed N] [--minutes M]
+// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|tiny] [--seed N] [--minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
+//                     [--questions K] [--curriculum-steps N]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train [options]");
@@ -29,7 +30,7 @@ switch (args[0])
         var gen = new CorpusGenerator(Int("seed", 1), Opt("split", "train") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => ByteLevel.PreTokenize(t).Count());
         for (int i = 0; i < Int("count", 2); i++)
         {
-            Conversation c = gen.Sample(i);
+            Conversation c = gen.Sample(i, Dbl("difficulty", 1), Int("questions", 1));
             Console.WriteLine($"### sample {i}: {c.Kind}, answer '{c.Answer}', {c.DocumentCount} documents, tool {c.UsesTool}");
             Console.WriteLine(c.Render());
         }
@@ -56,6 +57,7 @@ switch (args[0])
         {
             RunDirectory = Opt("run", "artifacts/train-run"),
             ExportDirectory = opts.GetValueOrDefault("export"),
+            InitDirectory = opts.GetValueOrDefault("init"),
             Device = Opt("device", "cpu"),
             Preset = Opt("preset", "demo"),
             Seed = Int("seed", 1),
@@ -68,6 +70,8 @@ switch (args[0])
             EvalQuestions = Int("eval", 512),
             CheckpointSeconds = Dbl("checkpoint-seconds", 120),
             ContextWeight = (float)Dbl("context-weight", 0.1),
+            Questions = Int("questions", 1),
+            CurriculumSteps = Int("curriculum-steps", 0),
         };
         new Trainer(options, Console.Out).Run();
         return 0;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SparseX.Engine.Text;
-using SparseX.Train.Corpus;
+using SparseX.World;
 using SparseX.Train.Training;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SparseX.Train.Corpus;
+using SparseX.World;
 
 namespace SparseX.Train.Text;
 

@@ -1,4 +1,4 @@
-using SparseX.Train.Corpus;
+using SparseX.World;
 using static TorchSharp.torch;
 
 namespace SparseX.Train.Training;

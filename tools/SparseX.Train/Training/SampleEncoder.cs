@@ -1,5 +1,5 @@
 using SparseX.Engine.Text;
-using SparseX.Train.Corpus;
+using SparseX.World;
 
 namespace SparseX.Train.Training;
 

@@ -9,6 +9,10 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the export directory (Hugging Face layout); null: no export.</summary>
     public string? ExportDirectory { get; set; }
 
+    /// <summary>Gets or sets an exported model (Hugging Face layout) to start from when the run directory has no
+    /// checkpoint; null: random initialisation. Its tokenizer is kept.</summary>
+    public string? InitDirectory { get; set; }
+
     /// <summary>Gets or sets the device (<c>cpu</c>, <c>cuda</c>).</summary>
     public string Device { get; set; } = "cpu";
 
@@ -32,6 +36,12 @@ public sealed class TrainOptions
 
     /// <summary>Gets or sets the loss weight of tokens outside assistant turns.</summary>
     public float ContextWeight { get; set; } = 0.1f;
+
+    /// <summary>Gets or sets the most questions per training conversation (each conversation asks 1 to this many).</summary>
+    public int Questions { get; set; } = 1;
+
+    /// <summary>Gets or sets the steps over which the corpus difficulty ramps from 0 to 1 (0: always 1).</summary>
+    public int CurriculumSteps { get; set; }
 
     /// <summary>Gets or sets the peak learning rate.</summary>
     public double LearningRate { get; set; } = 2e-3;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using SparseX.Engine.Model;
 using SparseX.Engine.Runtime;
 using SparseX.Engine.Text;
-using SparseX.Train.Corpus;
+using SparseX.World;
 using SparseX.Train.Export;
 using SparseX.Train.Text;
 using static TorchSharp.torch;
@@ -14,7 +14,7 @@ namespace SparseX.Train.Training;
 
 /// <summary>
 /// Trains the demo model: builds (or reuses) the tokenizer in the run directory, streams seeded conversations
-/// (sample <c>i</c> of step <c>s</c> is corpus sample <c>s·batch + i</c>, so a resumed run sees the same data),
+/// (sample <c>i</c> of step <c>s</c> is corpus sample <c>s·batch + i</c> at the curriculum's difficulty for step <c>s</c>, so a resumed run sees the same data),
 /// checkpoints parameters and optimizer state, evaluates exact match on held-out names and exports.
 /// </summary>
 public sealed class Trainer(TrainOptions options, TextWriter log)
@@ -33,7 +33,17 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         string tokDir = Path.Combine(options.RunDirectory, "tokenizer");
         if (!File.Exists(Path.Combine(tokDir, "tokenizer.json")))
         {
-            WordTokenizerBuilder.Write(tokDir);
+            if (options.InitDirectory is { } init)
+            {
+                // Continue from an exported model: its token ids are the ones to keep.
+                Directory.CreateDirectory(tokDir);
+                File.Copy(Path.Combine(init, "tokenizer.json"), Path.Combine(tokDir, "tokenizer.json"));
+                File.Copy(Path.Combine(init, "tokenizer_config.json"), Path.Combine(tokDir, "tokenizer_config.json"));
+            }
+            else
+            {
+                WordTokenizerBuilder.Write(tokDir);
+            }
         }
 
         using var tok = HfTokenizer.FromDirectory(tokDir);
@@ -66,6 +76,17 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             opt.Steps = step;
             log.WriteLine($"resumed at step {step}");
         }
+        else if (options.InitDirectory is { } init)
+        {
+            model = LlamaTrainModel.LoadExport(init, device);
+            if (model.Config with { MaxPositions = config.MaxPositions } != config with { MaxPositions = config.MaxPositions })
+            {
+                throw new InvalidDataException($"{init}: the exported model's shape differs from the '{options.Preset}' preset.");
+            }
+
+            opt = new AdamW(model.Parameters);
+            log.WriteLine($"initialised from {init} (fresh optimizer state)");
+        }
         else
         {
             model = LlamaTrainModel.Create(config, device, options.Seed);
@@ -89,7 +110,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             for (long s = step; !cts.IsCancellationRequested; s++)
             {
                 var samples = new EncodedSample[options.Batch];
-                Parallel.For(0, options.Batch, i => samples[i] = encoder.Encode(trainGen.Sample((s * options.Batch) + i)));
+                double difficulty = options.CurriculumSteps <= 0 ? 1 : Math.Min(1, (double)s / options.CurriculumSteps);
+                Parallel.For(0, options.Batch, i => samples[i] = encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions)));
                 int t = samples.Max(x => x.Ids.Length);
                 var ids = new long[options.Batch * t];
                 var w = new float[options.Batch * t];
@@ -144,7 +166,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                 lastCheckpoint = sw.Elapsed.TotalSeconds;
                 SaveCheckpoint(model, opt, step, trainedSeconds + sw.Elapsed.TotalSeconds);
                 var quick = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, 128).Select(i => evalGen.Sample(i)).ToList(), compute);
-                log.WriteLine($"step {step}: held-out exact match {quick.Accuracy:P1} (128 questions)");
+                log.WriteLine($"step {step}: held-out exact match {quick.Accuracy:P1} (128 questions; "
+                    + string.Join(", ", quick.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P0}")) + ")");
             }
         }
 
@@ -171,6 +194,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["batch"] = options.Batch,
             ["context"] = options.Context,
             ["context_weight"] = options.ContextWeight,
+            ["questions_per_conversation"] = options.Questions,
+            ["curriculum_steps"] = options.CurriculumSteps,
             ["learning_rate"] = options.LearningRate,
             ["seconds_this_run"] = Math.Round(seconds, 1),
             ["seconds_total"] = Math.Round(trainedSeconds + seconds, 1),

@@ -1,4 +1,4 @@
-namespace SparseX.Train.Corpus;
+namespace SparseX.World;
 
 /// <summary>What a question needs to be answered.</summary>
 public enum QuestionKind

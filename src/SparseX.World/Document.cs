@@ -1,4 +1,4 @@
-namespace SparseX.Train.Corpus;
+namespace SparseX.World;
 
 /// <summary>A retrieved document under construction: sentences, of which the key ones are never trimmed.</summary>
 internal sealed class Document

@@ -1,4 +1,4 @@
-namespace SparseX.Train.Corpus;
+namespace SparseX.World;
 
 /// <summary>One chat message (ChatML role and content).</summary>
 /// <param name="Role">The role: <c>system</c>, <c>user</c>, <c>assistant</c> or <c>tool</c>.</param>

@@ -1,4 +1,4 @@
-namespace SparseX.Train.Corpus;
+namespace SparseX.World;
 
 /// <summary>
 /// Generates seeded question-answering conversations over retrieved documents in which information must flow
@@ -12,6 +12,9 @@ public sealed class CorpusGenerator
 {
     /// <summary>The system prompt of conversations whose documents are user messages.</summary>
     public const string DocumentSystemPrompt = "Answer the question using the documents . Reply with a short answer .";
+
+    /// <summary>What a user message asking a question starts with in conversations whose documents are user messages.</summary>
+    public const string QuestionPrefix = "Question : ";
 
     /// <summary>The system prompt of tool-use conversations.</summary>
     public const string ToolSystemPrompt = "You can call the search tool to find documents . Then reply with a short answer .";
@@ -64,9 +67,15 @@ public sealed class CorpusGenerator
 
     /// <summary>Generates conversation number <paramref name="index"/>.</summary>
     /// <param name="index">The sample index.</param>
-    /// <returns>The conversation.</returns>
-    public Conversation Sample(long index)
+    /// <param name="difficulty">From 0 (two or three companies, almost no filler sentences) to 1 (three to five
+    /// companies, up to 13 fillers per document: the evaluation setting); training ramps it up as a curriculum.</param>
+    /// <param name="maxQuestions">The most questions asked after the documents (the count is drawn from 1 to this);
+    /// evaluation conversations ask one, training ones several, so more of each sequence is supervised reading.</param>
+    /// <returns>The conversation; the same for the same (seed, split, index, difficulty, maxQuestions).</returns>
+    public Conversation Sample(long index, double difficulty = 1.0, int maxQuestions = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxQuestions, 1);
+        difficulty = Math.Clamp(difficulty, 0, 1);
         var rng = new Random(Mix(_seed, (int)_split, index));
         EntityPool pool = EntityPool.Instance;
         bool heldOut = _split == CorpusSplit.HeldOut;
@@ -74,32 +83,21 @@ public sealed class CorpusGenerator
         var peopleSrc = heldOut ? pool.HeldOutPeople : pool.People;
         var productsSrc = heldOut ? pool.HeldOutProducts : pool.Products;
 
-        int nCompanies = rng.Next(3, 6);
-        var companies = new List<string>();
-        while (companies.Count < nCompanies)
-        {
-            string c = companiesSrc[rng.Next(companiesSrc.Count)];
-            if (companies.All(o => EntityPool.Alias(o) != EntityPool.Alias(c)))
-            {
-                companies.Add(c);
-            }
-        }
+        int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
+        var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
 
-        var people = Distinct(peopleSrc, nCompanies + 4, rng, p => p.Split(' ')[0]);
+        // People: founders [0, n), engineers [n, n + 2), hired chief engineers [n + 2, 2n + 2); first names distinct.
+        var people = Distinct(peopleSrc, (2 * nCompanies) + 2, rng, p => p.Split(' ')[0]);
         var cities = Distinct(pool.Cities, nCompanies + 2, rng, c => c);
         var products = Distinct(productsSrc, nCompanies, rng, p => p.Split(' ')[0]);
+        string Founder(int i) => people[i];
+        string Engineer(int j) => people[nCompanies + j];
+        string Hired(int i) => people[nCompanies + 2 + i];
 
-        QuestionKind kind = rng.NextDouble() switch
-        {
-            < 0.25 => QuestionKind.Direct,
-            < 0.55 => QuestionKind.CompanyAbove,
-            < 0.80 => QuestionKind.PersonAbove,
-            _ => QuestionKind.Alias,
-        };
+        QuestionKind kind = DrawKind(rng);
         int target = rng.Next(nCompanies);
         var units = new List<List<Document>>();
-        string question = string.Empty, answer = string.Empty, query = string.Empty;
-
+        var asked = new List<QuestionAnswer>();
         for (int i = 0; i < nCompanies; i++)
         {
             string c = companies[i];
@@ -108,21 +106,25 @@ public sealed class CorpusGenerator
             intro.Key(hasAlias
                 ? $"{c} , also known as {EntityPool.Alias(c)} , is a company based in {cities[i]} ."
                 : $"{c} is a company based in {cities[i]} .");
-            intro.Key($"It was founded in {rng.Next(1950, 2021)} by {people[i]} .");
+            intro.Key($"It was founded in {rng.Next(1950, 2021)} by {Founder(i)} .");
+            asked.Add(new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c));
+            asked.Add(new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c));
             var unit = new List<Document> { intro };
             if ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0)
             {
                 var launch = new Document();
                 launch.Key($"The company above launched the {products[i]} .");
                 unit.Add(launch);
+                asked.Add(new(QuestionKind.CompanyAbove, $"Which company launched the {products[i]} ?", c, products[i]));
             }
 
             units.Add(unit);
             if (hasAlias && ((kind == QuestionKind.Alias && i == target) || rng.Next(2) == 0))
             {
                 var hire = new Document();
-                hire.Key($"{EntityPool.Alias(c)} hired {people[nCompanies + 2 + (i % 2)]} as chief engineer .");
+                hire.Key($"{EntityPool.Alias(c)} hired {Hired(i)} as chief engineer .");
                 units.Add([hire]);
+                asked.Add(new(QuestionKind.Alias, $"Which company hired {Hired(i)} ?", c, Hired(i)));
             }
         }
 
@@ -130,85 +132,114 @@ public sealed class CorpusGenerator
         int personTarget = rng.Next(Math.Max(1, nPersons));
         for (int j = 0; j < nPersons; j++)
         {
+            string joinedCompany = companies[(target + j) % nCompanies];
             var intro = new Document();
-            intro.Key($"{people[nCompanies + j]} is an engineer from {cities[nCompanies + j]} .");
+            intro.Key($"{Engineer(j)} is an engineer from {cities[nCompanies + j]} .");
             var joined = new Document();
-            joined.Key($"The person above later joined {companies[(target + j) % nCompanies]} as head of design .");
+            joined.Key($"The person above later joined {joinedCompany} as head of design .");
             units.Add([intro, joined]);
+            asked.Add(new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany));
         }
 
-        // Alias questions name the hired person: keep that hire unique.
-        switch (kind)
+        string primaryAnswer = kind switch
         {
-            case QuestionKind.Direct when rng.Next(2) == 0:
-                (question, answer, query) = ($"Where is {companies[target]} based ?", cities[target], companies[target]);
-                break;
-            case QuestionKind.Direct:
-                (question, answer, query) = ($"Who founded {companies[target]} ?", people[target], companies[target]);
-                break;
-            case QuestionKind.CompanyAbove:
-                (question, answer, query) = ($"Which company launched the {products[target]} ?", companies[target], products[target]);
-                break;
-            case QuestionKind.PersonAbove:
-                string joinedCompany = companies[(target + personTarget) % nCompanies];
-                (question, answer, query) = ($"Who joined {joinedCompany} as head of design ?", people[nCompanies + personTarget], joinedCompany);
-                break;
-            default:
-                string hired = people[nCompanies + 2 + (target % 2)];
-                units.RemoveAll(u => u.Count == 1 && u[0].Text.Contains($"hired {hired} ", StringComparison.Ordinal)
-                    && !u[0].Text.StartsWith(EntityPool.Alias(companies[target]), StringComparison.Ordinal));
-                (question, answer, query) = ($"Which company hired {hired} ?", companies[target], hired);
-                break;
+            QuestionKind.Direct => rng.Next(2) == 0 ? cities[target] : Founder(target),
+            QuestionKind.CompanyAbove or QuestionKind.Alias => companies[target],
+            _ => Engineer(personTarget),
+        };
+        var questions = new List<QuestionAnswer> { asked.First(q => q.Kind == kind && q.Answer == primaryAnswer) };
+        asked.Remove(questions[0]);
+        int wanted = rng.Next(1, maxQuestions + 1);
+        for (int attempt = 0; questions.Count < wanted && asked.Count > 0 && attempt < 8 * maxQuestions; attempt++)
+        {
+            QuestionKind k = DrawKind(rng);
+            var ofKind = asked.Where(q => q.Kind == k).ToList();
+            if (ofKind.Count > 0)
+            {
+                QuestionAnswer q = ofKind[rng.Next(ofKind.Count)];
+                questions.Add(q);
+                asked.Remove(q);
+            }
         }
 
         rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(units));
         var docs = units.SelectMany(u => u).ToList();
+        int minFillers = (int)Math.Round(3 * difficulty), maxFillers = 2 + (int)Math.Round(12 * difficulty);
         foreach (Document d in docs)
         {
-            AddFillers(d, rng.Next(3, 14), rng, cities);
+            AddFillers(d, rng.Next(minFillers, maxFillers), rng, cities);
         }
 
         bool tool = rng.NextDouble() < ToolShare;
         while (true)
         {
-            Conversation conv = Build(docs, question, answer, query, kind, tool);
+            Conversation conv = Build(docs, questions, tool);
             if (_countTokens(conv.Render()) <= MaxTokens)
             {
                 return conv;
             }
 
-            // Trim a filler sentence from the longest document.
+            // Trim a filler sentence from the longest document; without fillers, ask fewer questions.
             Document longest = docs.OrderByDescending(d => d.Sentences.Count(s => !s.Key)).First();
             int at = longest.Sentences.FindLastIndex(s => !s.Key);
-            if (at < 0)
+            if (at >= 0)
+            {
+                longest.Sentences.RemoveAt(at);
+            }
+            else if (questions.Count > 1)
+            {
+                questions.RemoveAt(questions.Count - 1);
+            }
+            else
             {
                 throw new InvalidOperationException("A conversation's key sentences alone exceed the token limit.");
             }
-
-            longest.Sentences.RemoveAt(at);
         }
     }
 
-    private static Conversation Build(List<Document> docs, string question, string answer, string query, QuestionKind kind, bool tool)
+    private static QuestionKind DrawKind(Random rng) => rng.NextDouble() switch
+    {
+        < 0.25 => QuestionKind.Direct,
+        < 0.55 => QuestionKind.CompanyAbove,
+        < 0.80 => QuestionKind.PersonAbove,
+        _ => QuestionKind.Alias,
+    };
+
+    private static Conversation Build(List<Document> docs, List<QuestionAnswer> questions, bool tool)
     {
         var messages = new List<ChatMessage>();
         if (tool)
         {
             messages.Add(new("system", ToolSystemPrompt));
-            messages.Add(new("user", question));
-            messages.Add(new("assistant", $"<tool_call>{{\"name\": \"search\", \"arguments\": {{\"query\": \"{query}\"}}}}</tool_call>"));
+            messages.Add(new("user", questions[0].Question));
+            messages.Add(new("assistant", ToolCall(questions[0].Query)));
             messages.AddRange(docs.Select(d => new ChatMessage("tool", d.Text)));
         }
         else
         {
             messages.Add(new("system", DocumentSystemPrompt));
             messages.AddRange(docs.Select(d => new ChatMessage("user", d.Text)));
-            messages.Add(new("user", "Question : " + question));
+            messages.Add(new("user", QuestionPrefix + questions[0].Question));
         }
 
-        messages.Add(new("assistant", answer));
-        return new Conversation(messages, kind, answer, docs.Count, tool);
+        messages.Add(new("assistant", questions[0].Answer));
+        foreach (QuestionAnswer q in questions.Skip(1))
+        {
+            messages.Add(new("user", tool ? q.Question : QuestionPrefix + q.Question));
+            messages.Add(new("assistant", q.Answer));
+        }
+
+        return new Conversation(messages, questions[0].Kind, questions[0].Answer, docs.Count, tool)
+        {
+            Documents = docs.Select(d => d.Text).ToList(),
+            Questions = questions,
+        };
     }
+
+    /// <summary>The assistant message that calls the <c>search</c> tool (the format the demo model is trained on).</summary>
+    /// <param name="query">The search query.</param>
+    /// <returns>The message content.</returns>
+    public static string ToolCall(string query) => $"<tool_call>{{\"name\": \"search\", \"arguments\": {{\"query\": \"{query}\"}}}}</tool_call>";
 
     private static void AddFillers(Document d, int count, Random rng, IReadOnlyList<string> cities)
     {

@@ -1,4 +1,4 @@
-namespace SparseX.Train.Corpus;
+namespace SparseX.World;
 
 /// <summary>
 /// The fixed pool of entity names (people, companies, cities, products), built from invented syllable words so

@@ -1,4 +1,4 @@
-namespace SparseX.Train.Corpus;
+namespace SparseX.World;
 
 /// <summary>Which entity names a conversation draws.</summary>
 public enum CorpusSplit

@@ -1,4 +1,4 @@
-namespace SparseX.Train.Corpus;
+namespace SparseX.World;
 
 /// <summary>The ChatML chat format of the demo model (the template the export ships).</summary>
 public static class ChatMl
