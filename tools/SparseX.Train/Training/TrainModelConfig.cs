@@ -40,6 +40,14 @@ public sealed record TrainModelConfig
     /// <returns>The shape.</returns>
     public static TrainModelConfig Demo(int vocabSize) => new() { VocabSize = vocabSize };
 
+    /// <summary>A small shape for CPU experiments (hidden 128, 4 layers).</summary>
+    /// <param name="vocabSize">The vocabulary size.</param>
+    /// <returns>The shape.</returns>
+    public static TrainModelConfig Small(int vocabSize) => new()
+    {
+        VocabSize = vocabSize, HiddenSize = 128, NumLayers = 4, NumHeads = 4, NumKvHeads = 2, IntermediateSize = 512,
+    };
+
     /// <summary>A tiny shape for CPU tests.</summary>
     /// <param name="vocabSize">The vocabulary size.</param>
     /// <returns>The shape.</returns>

@@ -50,7 +50,13 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         WordLevelEncoder fast = WordLevelEncoder.Load(tokDir);
         var encoder = new SampleEncoder(fast.Encode, options.ContextWeight);
         int vocab = ((tok.VocabSize + 63) / 64) * 64;
-        TrainModelConfig config = options.Preset == "tiny" ? TrainModelConfig.Tiny(vocab) : TrainModelConfig.Demo(vocab);
+        TrainModelConfig config = options.Preset switch
+        {
+            "tiny" => TrainModelConfig.Tiny(vocab),
+            "small" => TrainModelConfig.Small(vocab),
+            "demo" => TrainModelConfig.Demo(vocab),
+            _ => throw new ArgumentException($"Unknown preset '{options.Preset}' (tiny, small, demo)."),
+        };
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
 
         string ckpt = Path.Combine(options.RunDirectory, CheckpointFile);
@@ -110,7 +116,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             for (long s = step; !cts.IsCancellationRequested; s++)
             {
                 var samples = new EncodedSample[options.Batch];
-                double difficulty = options.CurriculumSteps <= 0 ? 1 : Math.Min(1, (double)s / options.CurriculumSteps);
+                double difficulty = Difficulty(s);
                 Parallel.For(0, options.Batch, i => samples[i] = encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions)));
                 int t = samples.Max(x => x.Ids.Length);
                 var ids = new long[options.Batch * t];
@@ -166,8 +172,10 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                 lastCheckpoint = sw.Elapsed.TotalSeconds;
                 SaveCheckpoint(model, opt, step, trainedSeconds + sw.Elapsed.TotalSeconds);
                 var quick = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, 128).Select(i => evalGen.Sample(i)).ToList(), compute);
+                double d = Difficulty(step);
+                var easy = d < 1 ? Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, 128).Select(i => evalGen.Sample(i, d)).ToList(), compute).Accuracy : quick.Accuracy;
                 log.WriteLine($"step {step}: held-out exact match {quick.Accuracy:P1} (128 questions; "
-                    + string.Join(", ", quick.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P0}")) + ")");
+                    + string.Join(", ", quick.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P0}")) + $"); at difficulty {d:F2}: {easy:P1}");
             }
         }
 
@@ -217,6 +225,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
 
         return summary;
     }
+
+    private double Difficulty(long step) => options.CurriculumSteps <= 0 ? 1 : Math.Min(1, (double)step / options.CurriculumSteps);
 
     /// <summary>The weighted next-token cross entropy.</summary>
     /// <param name="logits">Logits [B, T, V].</param>
