@@ -5,8 +5,9 @@ namespace SparseX.World;
 /// between documents: a document that says "the company above" or "the person above" means the entity the
 /// document before it introduces, and aliases introduced in one document are used in another. Each
 /// conversation instantiates fresh facts (cities, founders, products) for names drawn from one split of the
-/// <see cref="EntityPool"/>, so the answer can only come from reading. Sample <c>i</c> of a (seed, split) is
-/// always the same conversation.
+/// <see cref="EntityPool"/>, so the answer can only come from reading. Company introductions may end with
+/// sentences that restate their own facts ("The X office in C is busy .") so that next-token prediction inside a
+/// document already exercises looking facts up. Sample <c>i</c> of a (seed, split) is always the same conversation.
 /// </summary>
 public sealed class CorpusGenerator
 {
@@ -107,6 +108,16 @@ public sealed class CorpusGenerator
                 ? $"{c} , also known as {EntityPool.Alias(c)} , is a company based in {cities[i]} ."
                 : $"{c} is a company based in {cities[i]} .");
             intro.Key($"It was founded in {rng.Next(1950, 2021)} by {Founder(i)} .");
+            if (rng.Next(2) == 0)
+            {
+                intro.Echoes.Add($"The {c} office in {cities[i]} is busy .");
+            }
+
+            if (rng.Next(2) == 0)
+            {
+                intro.Echoes.Add($"{c} still honours its founder {Founder(i)} .");
+            }
+
             asked.Add(new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c));
             asked.Add(new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c));
             var unit = new List<Document> { intro };
@@ -168,6 +179,7 @@ public sealed class CorpusGenerator
         foreach (Document d in docs)
         {
             AddFillers(d, rng.Next(minFillers, maxFillers), rng, cities);
+            d.Sentences.AddRange(d.Echoes.Select(e => (e, false)));
         }
 
         bool tool = rng.NextDouble() < ToolShare;

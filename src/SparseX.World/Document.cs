@@ -7,5 +7,8 @@ internal sealed class Document
 
     public void Key(string sentence) => Sentences.Add((sentence, true));
 
+    /// <summary>Sentences that restate this document's own facts, appended after the fillers (trimmed first).</summary>
+    public List<string> Echoes { get; } = [];
+
     public string Text => string.Join(" ", Sentences.Select(s => s.Text));
 }

@@ -10,5 +10,5 @@ dotnet publish tools/SparseX.Train -c Release -r linux-x64 --self-contained \
   -p:SparseXExternalLibTorch=true -p:InvariantGlobalization=true -o artifacts/train-gpu
 mkdir -p "$carry"
 tar -C artifacts -cJf "$carry/sparsex-train-gpu.tar.xz" train-gpu
-cp tools/SparseX.Train/gpu-run.sh tools/SparseX.Train/hf_check.py "$carry/"
+cp tools/SparseX.Train/gpu-run.sh tools/SparseX.Train/gpu-sweep.sh tools/SparseX.Train/hf_check.py "$carry/"
 ls -la "$carry"
