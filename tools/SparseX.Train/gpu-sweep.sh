@@ -9,6 +9,9 @@ work=$(mktemp -d)
 tar -C "$work" -xJf "$here/sparsex-train-gpu.tar.xz"
 export SPARSEX_LIBTORCH="$(python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))')"
 export PYTHONUNBUFFERED=1
+# TorchSharp passes temporary Scalars to native code by raw handle; a GC finalizing one mid-call crashed two of
+# three concurrent runs ("Unknown scalar type"). Rare gen0 collections make that much less likely.
+export DOTNET_GCgen0size=0x10000000
 nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1
 pids=()
 while [ $# -ge 2 ]; do
