@@ -78,6 +78,11 @@ public sealed class ReuseHarness : IDisposable
     /// <returns>The greedy tokens.</returns>
     public int[] Greedy(RequestLayout layout, ReusePolicy policy, int steps)
     {
+        if (steps == 0)
+        {
+            return Array.Empty<int>();
+        }
+
         using GreedyRun run = Decode(layout, policy, steps);
         return run.Tokens;
     }
