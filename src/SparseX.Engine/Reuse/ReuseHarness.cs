@@ -36,6 +36,9 @@ public sealed class ReuseHarness : IDisposable
     /// <summary>Gets the segment store.</summary>
     public SegmentStore Segments { get; }
 
+    /// <summary>Gets the model.</summary>
+    public DecoderModel Model => _model;
+
     /// <summary>Gets the pool.</summary>
     public KvBlockPool Pool => _pool;
 
@@ -75,21 +78,60 @@ public sealed class ReuseHarness : IDisposable
     /// <returns>The greedy tokens.</returns>
     public int[] Greedy(RequestLayout layout, ReusePolicy policy, int steps)
     {
+        if (steps == 0)
+        {
+            return Array.Empty<int>();
+        }
+
+        using GreedyRun run = Decode(layout, policy, steps);
+        return run.Tokens;
+    }
+
+    /// <summary>
+    /// Prefills a request under <paramref name="policy"/> and decodes greedily until a stop token or
+    /// <paramref name="maxNewTokens"/> tokens, returning the first-token logits, the tokens and the reuse report
+    /// (and, on request, the prompt's KV right after the prefill).
+    /// </summary>
+    /// <param name="layout">The prompt.</param>
+    /// <param name="policy">The reuse policy.</param>
+    /// <param name="maxNewTokens">The most tokens to generate (≥ 1).</param>
+    /// <param name="stopTokenIds">Tokens that end decoding (kept as the last token); none if null.</param>
+    /// <param name="captureKv">Whether to copy the prompt's K/V of every layer after the prefill (K post-RoPE).</param>
+    /// <returns>The run; the caller disposes it.</returns>
+    public GreedyRun Decode(RequestLayout layout, ReusePolicy policy, int maxNewTokens, IReadOnlySet<int>? stopTokenIds = null, bool captureKv = false)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxNewTokens, 1);
         using var scope = NewDisposeScope();
         using var table = new BlockTable(_pool);
-        Tensor logits = _model.Logits(_prefill.Run(layout, policy, table, out _));
+        Tensor logits = _model.Logits(_prefill.Run(layout, policy, table, out ReuseReport report));
+        Tensor first = logits[0].cpu().MoveToOuterDisposeScope();
+        Tensor? keys = null, values = null;
+        if (captureKv)
+        {
+            Tensor slots = tensor(Enumerable.Range(0, layout.TokenIds.Length).Select(table.Slot).ToArray(), ScalarType.Int64, _model.Device);
+            keys = stack(Enumerable.Range(0, _model.NumLayers).Select(l => _pool.Keys(l).index_select(0, slots).to(ScalarType.Float32)).ToArray()).cpu().MoveToOuterDisposeScope();
+            values = stack(Enumerable.Range(0, _model.NumLayers).Select(l => _pool.Values(l).index_select(0, slots).to(ScalarType.Float32)).ToArray()).cpu().MoveToOuterDisposeScope();
+        }
+
         var tokens = layout.TokenIds.ToList();
         var generated = new List<int>();
-        for (int i = 0; i < steps; i++)
+        while (true)
         {
             int next = (int)logits[0].argmax().item<long>();
             generated.Add(next);
+            if (generated.Count == maxNewTokens || stopTokenIds?.Contains(next) == true)
+            {
+                break;
+            }
+
             tokens.Add(next);
             table.EnsureCapacity(tokens.Count);
             logits = _model.Logits(DenseForward.Run(_model, table, tokens, tokens.Count - 1));
         }
 
-        return generated.ToArray();
+        return new GreedyRun(first, generated.ToArray(), report, keys, values);
     }
 
     /// <summary>

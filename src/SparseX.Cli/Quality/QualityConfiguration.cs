@@ -1,0 +1,70 @@
+using System.Globalization;
+using SparseX.Engine.Reuse;
+
+namespace SparseX.Cli.Quality;
+
+/// <summary>
+/// One configuration of the benchmark grid: a reference mode (<see cref="ReuseMode.FullPrefill"/>,
+/// <see cref="ReuseMode.PrefixOnly"/>) or <see cref="ReuseMode.Reuse"/> with a selector, budget r and F.
+/// <see cref="SelectorKind.None"/> is naive reuse (no recompute beyond the F full layers; r is ignored; with
+/// F = 1 it is exactly naive reuse, DESIGN §4).
+/// </summary>
+/// <param name="Mode">The mode.</param>
+/// <param name="Selector">The selector (Reuse only).</param>
+/// <param name="Budget">r (Reuse only; 0 for None).</param>
+/// <param name="FullLayers">F (Reuse only).</param>
+internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Selector = null, double? Budget = null, int? FullLayers = null)
+{
+    /// <summary>Gets a value indicating whether the configuration selects reused tokens (so has an oracle recall).</summary>
+    public bool Selects => Mode == ReuseMode.Reuse && Selector != SelectorKind.None && Budget > 0;
+
+    /// <summary>Gets a value indicating whether this is naive reuse (selector None).</summary>
+    public bool IsNaive => Mode == ReuseMode.Reuse && Selector == SelectorKind.None;
+
+    /// <summary>Gets a short name, e.g. <c>SparseQ r=0.15 F=2</c>.</summary>
+    public string Name => Mode != ReuseMode.Reuse
+        ? Mode.ToString()
+        : IsNaive
+            ? $"naive (None) F={FullLayers}"
+            : $"{Selector} r={Budget!.Value.ToString("0.###", CultureInfo.InvariantCulture)} F={FullLayers}";
+
+    /// <summary>The engine policy of this configuration.</summary>
+    /// <returns>The policy.</returns>
+    public ReusePolicy ToPolicy() => Mode == ReuseMode.Reuse
+        ? new ReusePolicy { Mode = ReuseMode.Reuse, Selector = Selector!.Value, Budget = Budget!.Value, FullLayers = FullLayers!.Value }
+        : new ReusePolicy { Mode = Mode };
+
+    /// <summary>Expands modes × selectors × budgets × F into the grid, references first.</summary>
+    /// <param name="modes">Modes.</param>
+    /// <param name="selectors">Selectors (for Reuse).</param>
+    /// <param name="budgets">Budgets (for Reuse; selector None runs once per F at r = 0).</param>
+    /// <param name="fullLayers">F values (for Reuse).</param>
+    /// <returns>The configurations.</returns>
+    public static IReadOnlyList<QualityConfiguration> Grid(IEnumerable<ReuseMode> modes, IEnumerable<SelectorKind> selectors, IEnumerable<double> budgets, IEnumerable<int> fullLayers)
+    {
+        var list = new List<QualityConfiguration>();
+        var modeList = modes.Distinct().ToList();
+        foreach (ReuseMode mode in new[] { ReuseMode.FullPrefill, ReuseMode.PrefixOnly }.Where(modeList.Contains))
+        {
+            list.Add(new QualityConfiguration(mode));
+        }
+
+        if (modeList.Contains(ReuseMode.Reuse))
+        {
+            double[] rs = budgets.Distinct().Order().ToArray();
+            int[] fs = fullLayers.Distinct().Order().ToArray();
+            foreach (SelectorKind selector in selectors.Distinct())
+            {
+                foreach (int f in fs)
+                {
+                    foreach (double r in selector == SelectorKind.None ? new[] { 0.0 } : rs)
+                    {
+                        list.Add(new QualityConfiguration(ReuseMode.Reuse, selector, r, f));
+                    }
+                }
+            }
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,199 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using SparseX.Cli.Quality;
+using SparseX.Engine.Model;
+using SparseX.Engine.Reuse;
+using SparseX.Engine.Text;
+using SparseX.Engine.Text.Templates;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SparseX.Cli;
+
+/// <summary>
+/// <c>sparsex quality --model &lt;dir&gt; [--seed n] [--questions n] [--modes ...] [--selectors ...] [--budgets ...]
+/// [--full-layers ...] [--json file] [--plot png] [--markdown file]</c>: the cross-segment quality benchmark
+/// (exact match, first-token KL and oracle recall on held-out questions of the synthetic world).
+/// </summary>
+internal sealed class QualityCommand : Command<QualityCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <DIR>")]
+        [Description("Checkpoint directory trained on SparseX.World (default models/sparsex-demo).")]
+        public string Model { get; init; } = "models/sparsex-demo";
+
+        [CommandOption("--seed <N>")]
+        [Description("Held-out corpus seed; another seed draws other questions (default 1).")]
+        public string Seed { get; init; } = "1";
+
+        [CommandOption("--questions <N>")]
+        [Description("Held-out questions, samples 0..N-1 (default 100).")]
+        public string Questions { get; init; } = "100";
+
+        [CommandOption("--modes <LIST>")]
+        [Description("Comma-separated modes: FullPrefill, PrefixOnly, Reuse (default all).")]
+        public string Modes { get; init; } = "FullPrefill,PrefixOnly,Reuse";
+
+        [CommandOption("--selectors <LIST>")]
+        [Description("Comma-separated selectors for Reuse; None is naive reuse (default all).")]
+        public string Selectors { get; init; } = string.Join(",", Enum.GetNames<SelectorKind>());
+
+        [CommandOption("--budgets <LIST>")]
+        [Description("Comma-separated budgets r in [[0, 1]] (default 0.05,0.1,0.15,0.2,0.3).")]
+        public string Budgets { get; init; } = "0.05,0.1,0.15,0.2,0.3";
+
+        [CommandOption("--full-layers <LIST>")]
+        [Description("Comma-separated F ≥ 1, capped at the model's layer count (default 1,2,4).")]
+        public string FullLayers { get; init; } = "1,2,4";
+
+        [CommandOption("--max-new-tokens <N>")]
+        [Description("Longest greedy answer (default 8).")]
+        public string MaxNewTokens { get; init; } = "8";
+
+        [CommandOption("--threads <N>")]
+        [Description("Torch CPU threads (default: Torch's).")]
+        public string? Threads { get; init; }
+
+        [CommandOption("--json <FILE>")]
+        [Description("JSON rows, one per configuration (default quality.json; metadata in quality.meta.json).")]
+        public string Json { get; init; } = "quality.json";
+
+        [CommandOption("--plot <PNG>")]
+        [Description("Exact match vs budget, one panel per F (default: the JSON path with .png).")]
+        public string? Plot { get; init; }
+
+        [CommandOption("--markdown <FILE>")]
+        [Description("Also write the table as Markdown.")]
+        public string? Markdown { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            try
+            {
+                _ = Parse(this);
+                return ValidationResult.Success();
+            }
+            catch (FormatException e)
+            {
+                return ValidationResult.Error(e.Message);
+            }
+        }
+    }
+
+    /// <summary>The settings, parsed and checked; <see cref="FormatException"/> names the offending option.</summary>
+    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads);
+
+    /// <summary>Parses the settings.</summary>
+    /// <param name="settings">The raw settings.</param>
+    /// <returns>The parsed settings.</returns>
+    /// <exception cref="FormatException">A value is malformed or out of range; the message names the option.</exception>
+    public static Parsed Parse(Settings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new Parsed(
+            Int("--seed", settings.Seed, int.MinValue),
+            Int("--questions", settings.Questions, 1),
+            List("--modes", settings.Modes, s => Enum.TryParse(s, true, out ReuseMode m) && Enum.IsDefined(m) && !int.TryParse(s, out _) ? m : (ReuseMode?)null, $"one of {string.Join(", ", Enum.GetNames<ReuseMode>())}"),
+            List("--selectors", settings.Selectors, s => Enum.TryParse(s, true, out SelectorKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (SelectorKind?)null, $"one of {string.Join(", ", Enum.GetNames<SelectorKind>())}"),
+            List("--budgets", settings.Budgets, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1 ? r : (double?)null, "a number in [0, 1]"),
+            List("--full-layers", settings.FullLayers, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) && f >= 1 ? f : (int?)null, "an integer ≥ 1"),
+            Int("--max-new-tokens", settings.MaxNewTokens, 1),
+            settings.Threads is null ? null : Int("--threads", settings.Threads, 1));
+    }
+
+    private static int Int(string option, string value, int min) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+            ? n
+            : throw new FormatException($"{option}: '{value}' is not an integer ≥ {min}.");
+
+    private static T[] List<T>(string option, string value, Func<string, T?> parse, string expected)
+        where T : struct
+    {
+        string[] items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (items.Length == 0)
+        {
+            throw new FormatException($"{option}: the list is empty.");
+        }
+
+        return items.Select(s => parse(s) ?? throw new FormatException($"{option}: '{s}' is not {expected}.")).ToArray();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (context.Remaining.Raw.Count > 0 || context.Remaining.Parsed.Count > 0)
+        {
+            string unknown = string.Join(" ", context.Remaining.Parsed.Select(g => g.Key).Concat(context.Remaining.Raw));
+            AnsiConsole.MarkupLine($"[red]Error:[/] unknown option or argument: {Markup.Escape(unknown)}");
+            return 1;
+        }
+
+        Parsed p = Parse(settings);
+        if (!Directory.Exists(settings.Model))
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] --model: directory '{Markup.Escape(settings.Model)}' not found.");
+            return 1;
+        }
+
+        if (p.Threads is int threads)
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+
+        using DecoderModel model = DecoderModel.Load(settings.Model);
+        using HfTokenizer tokenizer = HfTokenizer.FromDirectory(settings.Model);
+        ChatTemplate template = ChatTemplate.FromDirectory(settings.Model);
+        int[] fullLayers = p.FullLayers.Select(f => Math.Min(f, model.NumLayers)).Distinct().ToArray();
+        if (fullLayers.Length < p.FullLayers.Distinct().Count() || p.FullLayers.Any(f => f > model.NumLayers))
+        {
+            AnsiConsole.MarkupLine($"[yellow]--full-layers capped at the model's {model.NumLayers} layers: {string.Join(",", fullLayers)}[/]");
+        }
+
+        var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers);
+        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens);
+        var benchmark = new QualityBenchmark(model, tokenizer, template);
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<QualityResult> results = null!;
+        AnsiConsole.Progress().Start(ctx =>
+        {
+            ProgressTask task = ctx.AddTask($"{grid.Count} configurations × {p.Questions} questions", maxValue: p.Questions);
+            results = benchmark.Run(options, (done, _) => task.Value = done);
+        });
+        double wall = clock.Elapsed.TotalSeconds;
+
+        string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model)));
+        string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions · seed {p.Seed}";
+        AnsiConsole.Write(QualityReport.Table(results, title));
+        string command = "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        var metadata = new
+        {
+            model = settings.Model,
+            architecture = model.Config.Architecture,
+            layers = model.NumLayers,
+            dtype = model.Dtype.ToString(),
+            device = model.Device.ToString(),
+            threads = TorchSharp.torch.get_num_threads(),
+            seed = p.Seed,
+            questions = p.Questions,
+            max_new_tokens = p.MaxNewTokens,
+            date = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            command,
+            wall_seconds = wall,
+            configurations = grid.Count,
+            oracle = "D_j = sum over sparse layers l = F..L-1 of ||K~ - K|| / ||K|| + ||V~ - V|| / ||V|| (cached K/V aligned to the request vs full prefill, norms over kv_heads x head_dim); oracle = top ceil(r |C|) by D; recall = |T ∩ oracle| / |oracle|",
+        };
+        string meta = QualityReport.WriteJson(settings.Json, results, metadata);
+        string plot = settings.Plot ?? Path.ChangeExtension(settings.Json, ".png");
+        QualityPlot.Save(results, $"{modelName} · {p.Questions} q · seed {p.Seed}", plot);
+        var written = new List<string> { settings.Json, meta, plot };
+        if (settings.Markdown is not null)
+        {
+            File.WriteAllText(settings.Markdown, QualityReport.Markdown(results, $"{title} · `{command}` · CPU fp32 · {wall:0} s"));
+            written.Add(settings.Markdown);
+        }
+
+        AnsiConsole.MarkupLine($"[grey]{wall:0.0} s; wrote {Markup.Escape(string.Join(", ", written))}[/]");
+        return 0;
+    }
+}

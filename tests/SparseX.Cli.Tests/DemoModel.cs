@@ -1,0 +1,48 @@
+using SparseX.Cli.Quality;
+using SparseX.Engine.Model;
+using SparseX.Engine.Text;
+using SparseX.Engine.Text.Templates;
+
+namespace SparseX.Cli.Tests;
+
+/// <summary>The committed demo model (<c>models/sparsex-demo</c>), loaded once for the benchmark tests.</summary>
+public sealed class DemoModel : IDisposable
+{
+    public DemoModel()
+    {
+        Directory = Locate();
+        Model = DecoderModel.Load(Directory);
+        Tokenizer = HfTokenizer.FromDirectory(Directory);
+        Template = ChatTemplate.FromDirectory(Directory);
+    }
+
+    public string Directory { get; }
+
+    public DecoderModel Model { get; }
+
+    public HfTokenizer Tokenizer { get; }
+
+    public ChatTemplate Template { get; }
+
+    internal QualityBenchmark Benchmark() => new(Model, Tokenizer, Template);
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Tokenizer.Dispose();
+    }
+
+    private static string Locate()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "models", "sparsex-demo");
+            if (File.Exists(Path.Combine(candidate, "config.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("models/sparsex-demo not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,91 @@
+using SparseX.Cli.Quality;
+using SparseX.Engine.Reuse;
+using SparseX.World;
+
+namespace SparseX.Cli.Tests;
+
+/// <summary>Invariants of <c>sparsex quality</c> on the committed demo model (a few questions each).</summary>
+public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
+{
+    private static readonly QualityConfiguration Full = new(ReuseMode.FullPrefill);
+    private static readonly QualityConfiguration Naive = new(ReuseMode.Reuse, SelectorKind.None, 0, 1);
+    private static readonly QualityConfiguration SparseQ = new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2);
+    private static readonly QualityConfiguration Random = new(ReuseMode.Reuse, SelectorKind.Random, 0.15, 2);
+    private static readonly QualityConfiguration EverythingRecomputed = new(ReuseMode.Reuse, SelectorKind.SparseQ, 1.0, 2);
+
+    [Fact]
+    public void BudgetOneEqualsFullPrefillAndEvaluatedRequestsReuse()
+    {
+        var results = demo.Benchmark().Run(new QualityOptions(Seed: 3, Questions: 3, [Full, EverythingRecomputed, Naive, SparseQ, Random]));
+        QualityResult full = results[0], all = results[1];
+
+        // r = 1 recomputes every reused token: the answers and the first-token distribution are full prefill's.
+        Assert.Equal(full.ExactMatch, all.ExactMatch);
+        Assert.True(all.FirstTokenKl < 1e-6, $"KL at r = 1: {all.FirstTokenKl}");
+        Assert.Equal(1.0, all.OracleRecall);
+        Assert.Equal(all.ReusedTokens, all.RecomputedTokens);
+
+        foreach (QualityResult r in results.Skip(1))
+        {
+            // The documents came from the warm-ups, not from an exact prefix.
+            Assert.True(r.ReusedTokens > 100, $"{r.Name} reused {r.ReusedTokens} tokens");
+            Assert.Equal(0, r.PrefixHitTokens);
+            Assert.Equal(r.PromptTokens, r.ReusedTokens + r.NewTokens, 6);
+            Assert.InRange(r.FirstTokenKl, 0, 50);
+        }
+
+        Assert.Null(results[2].OracleRecall); // naive reuse selects nothing
+        Assert.Equal(0, results[2].RecomputedTokens);
+        Assert.All(results.Skip(3), r => Assert.InRange(r.OracleRecall!.Value, 0, 1));
+        Assert.True(results[3].RecomputeRatio < 0.5, $"|R|/N = {results[3].RecomputeRatio}");
+    }
+
+    [Fact]
+    public void ResultsAreDeterministic()
+    {
+        var options = new QualityOptions(Seed: 5, Questions: 2, [Naive, SparseQ, new(ReuseMode.Reuse, SelectorKind.KvDeviation, 0.1, 1)]);
+        var first = demo.Benchmark().Run(options);
+        var second = demo.Benchmark().Run(options);
+        Assert.Equal(first.Select(r => (r.ExactMatch, r.FirstTokenKl, r.OracleRecall, r.RecomputedTokens)), second.Select(r => (r.ExactMatch, r.FirstTokenKl, r.OracleRecall, r.RecomputedTokens)));
+    }
+
+    [Fact]
+    public void WarmUpsCacheEveryDocumentInAnotherContext()
+    {
+        var prompts = new QualityPrompts(demo.Template, demo.Tokenizer, demo.Model.Config.MaxPositionEmbeddings);
+        var corpus = new CorpusGenerator(1, CorpusSplit.HeldOut, t => demo.Tokenizer.Encode(t).Length, demo.Model.Config.MaxPositionEmbeddings);
+        for (int i = 0; i < 6; i++)
+        {
+            QualityQuestion q = prompts.Build(corpus, i, ids => string.Join(",", ids));
+            Assert.Equal(q.Conversation.DocumentCount, q.Evaluated.Segments.Count);
+            Assert.InRange(q.WarmUps.Count, 1, 2);
+            var warmed = q.WarmUps.SelectMany(w => w.Segments).ToList();
+            foreach (LayoutSegment doc in q.Evaluated.Segments)
+            {
+                LayoutSegment cached = Assert.Single(warmed, s => s.Key == doc.Key);
+                Assert.NotEqual(doc.Start, cached.Start);
+            }
+
+            Assert.All(q.WarmUps, w => Assert.True(w.TokenIds.Length <= demo.Model.Config.MaxPositionEmbeddings));
+
+            // The warm-ups start with the other system prompt: no full 16-token block of the prefix is shared.
+            Assert.All(q.WarmUps, w => Assert.True(CommonPrefix(w.TokenIds, q.Evaluated.TokenIds) < 16));
+        }
+
+        var other = new CorpusGenerator(2, CorpusSplit.HeldOut, t => demo.Tokenizer.Encode(t).Length, demo.Model.Config.MaxPositionEmbeddings);
+        Assert.NotEqual(
+            prompts.Build(corpus, 0, ids => string.Empty).Evaluated.TokenIds,
+            prompts.Build(other, 0, ids => string.Empty).Evaluated.TokenIds);
+    }
+
+    private static int CommonPrefix(int[] a, int[] b)
+    {
+        int n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n])
+        {
+            n++;
+        }
+
+        return n;
+    }
+}

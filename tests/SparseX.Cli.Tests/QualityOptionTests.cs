@@ -1,0 +1,61 @@
+namespace SparseX.Cli.Tests;
+
+public class QualityOptionTests
+{
+    [Theory]
+    [InlineData("--questions", "0")]
+    [InlineData("--questions", "many")]
+    [InlineData("--seed", "1.5")]
+    [InlineData("--budgets", "0.1,1.5")]
+    [InlineData("--budgets", "0.1,x")]
+    [InlineData("--budgets", ",")]
+    [InlineData("--selectors", "SparseQ,Oracle")]
+    [InlineData("--selectors", "3")]
+    [InlineData("--modes", "FullPrefill,Sparse")]
+    [InlineData("--full-layers", "0")]
+    [InlineData("--full-layers", "1,two")]
+    [InlineData("--max-new-tokens", "0")]
+    [InlineData("--threads", "-1")]
+    public void BadValuesAreRejectedNamingTheOption(string option, string value)
+    {
+        var settings = With(option, value);
+        FormatException e = Assert.Throws<FormatException>(() => QualityCommand.Parse(settings));
+        Assert.StartsWith(option + ":", e.Message, StringComparison.Ordinal);
+        Assert.False(settings.Validate().Successful);
+        Assert.NotEqual(0, SparseXApp.Create().Run(["quality", option, value, "--model", "/nonexistent"]));
+    }
+
+    [Fact]
+    public void DefaultsAreTheFullGrid()
+    {
+        QualityCommand.Parsed p = QualityCommand.Parse(new QualityCommand.Settings());
+        Assert.Equal([0.05, 0.1, 0.15, 0.2, 0.3], p.Budgets);
+        Assert.Equal([1, 2, 4], p.FullLayers);
+        Assert.Equal(6, p.Selectors.Length);
+        Assert.Equal(3, p.Modes.Length);
+        var grid = Quality.QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, p.FullLayers);
+        Assert.Equal(2 + 3 + (5 * 5 * 3), grid.Count); // FullPrefill, PrefixOnly, None per F, five selectors × r × F
+        Assert.Equal(grid.Count, grid.Select(c => c.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void UnknownOptionsAndArgumentsFail()
+    {
+        Assert.Equal(1, SparseXApp.Create().Run(["quality", "--bogus", "3"]));
+        Assert.NotEqual(0, SparseXApp.Create().Run(["quality", "extra"]));
+        Assert.Equal(1, SparseXApp.Create().Run(["quality", "--model", "/nonexistent/model"]));
+    }
+
+    private static QualityCommand.Settings With(string option, string value) => option switch
+    {
+        "--questions" => new() { Questions = value },
+        "--seed" => new() { Seed = value },
+        "--budgets" => new() { Budgets = value },
+        "--selectors" => new() { Selectors = value },
+        "--modes" => new() { Modes = value },
+        "--full-layers" => new() { FullLayers = value },
+        "--max-new-tokens" => new() { MaxNewTokens = value },
+        "--threads" => new() { Threads = value },
+        _ => throw new ArgumentException(option),
+    };
+}
