@@ -8,15 +8,18 @@ using Microsoft.SemanticKernel;
 using Spectre.Console;
 using SparseX.Engine.Reuse;
 using SparseX.Engine.Runtime;
+using SparseX.Engine.Text;
 using SparseX.Engine.Text.Templates;
 using SparseX.Hosting;
 using SparseX.SemanticKernel;
+using CorpusGenerator = SparseX.World.CorpusGenerator;
 
 namespace SparseX.Samples.Agents;
 
 /// <summary>
 /// The sample: one hosted SparseX engine in this process, three Agent Framework agents over <see cref="SparseXChatClient"/>s
-/// on it, a Semantic Kernel <c>search</c> function over the world's documents, and a reuse report per turn.
+/// on it, a Semantic Kernel <c>search</c> function over the documents of the synthetic world the demo model is trained on
+/// (<see cref="DemoWorld"/>), and a reuse report per turn.
 /// </summary>
 internal static class AgentsSample
 {
@@ -47,9 +50,15 @@ internal static class AgentsSample
             var generator = new HostedEngineGenerator(engine, template, modelId);
             var chatClient = new SparseXChatClient(generator, new SparseXChatClientOptions { DefaultReuse = options.Policy, DefaultMaxOutputTokens = options.MaxOutputTokens });
 
-            var store = new DocumentStore(World.Documents);
+            DemoWorld world;
+            using (HfTokenizer tokenizer = HfTokenizer.FromDirectory(modelPath))
+            {
+                world = DemoWorld.Create(t => tokenizer.Encode(t).Length, options.Conversations);
+            }
+
+            var store = new DocumentStore(world.Conversations);
             var log = new CallLog();
-            TurnWorkflow workflow = CreateWorkflow(chatClient, store, log, options.MaxOutputTokens);
+            TurnWorkflow workflow = CreateWorkflow(chatClient, store, log, options.MaxOutputTokens, options.ToolCallMaxTokens);
 
             // One unmeasured request first, so that the first turn's TTFTs do not include the engine's warm-up.
             await engine.GenerateTextAsync(
@@ -57,21 +66,18 @@ internal static class AgentsSample
                 cancellationToken).ConfigureAwait(false);
 
             var renderer = new ReportRenderer(console);
-            renderer.Header(modelId, options, World.Documents.Count);
+            renderer.Header(modelId, options, world);
             var turns = new List<TurnState>();
-            var history = new List<ChatMessage>();
-            foreach (WorldQuestion question in World.Questions.Take(options.Turns))
+            foreach (WorldQuestion question in world.Questions.Take(options.Turns))
             {
                 log.Turn = turns.Count + 1;
-                TurnState result = await workflow.RunAsync(new TurnState(question, [.. history]), cancellationToken).ConfigureAwait(false);
+                TurnState result = await workflow.RunAsync(new TurnState(question), cancellationToken).ConfigureAwait(false);
                 turns.Add(result);
                 renderer.Turn(log.Turn, result, log.Records.Where(r => r.Turn == log.Turn).ToList());
-                history.Add(new ChatMessage(ChatRole.User, question.Text));
-                history.Add(new ChatMessage(ChatRole.Assistant, result.FinalAnswer));
             }
 
-            var sampleResult = new SampleResult(log.Records, turns, store.ToolCalls, clock.Elapsed);
-            renderer.Summary(sampleResult, turns, engine.Stats);
+            var sampleResult = new SampleResult(log.Records, turns, store.Searches, clock.Elapsed);
+            renderer.Summary(sampleResult, turns, options, engine.Stats);
             return sampleResult;
         }
         finally
@@ -84,21 +90,27 @@ internal static class AgentsSample
     /// The three agents over <paramref name="chatClient"/>, each behind its own <see cref="ReuseProbeChatClient"/>; the
     /// librarian is offered the <c>search</c> tool (a Semantic Kernel function over <paramref name="store"/>).
     /// </summary>
-    public static TurnWorkflow CreateWorkflow(IChatClient chatClient, DocumentStore store, CallLog log, int maxOutputTokens)
+    public static TurnWorkflow CreateWorkflow(IChatClient chatClient, DocumentStore store, CallLog log, int maxOutputTokens, int toolCallMaxTokens)
     {
         // Bound to a kernel: unbound, a KernelFunction builds one from the caller's services, which an agent does not have.
-        AIFunction search = KernelFunctionFactory.CreateFromMethod(store.Search, "search", "Searches the document store and returns the best matching documents.")
+        AIFunction search = KernelFunctionFactory.CreateFromMethod(store.Search, "search", "Searches the documents and returns those about the query.")
             .WithKernel(new Kernel());
 
         // Function invocation above the probe, so that the probe sees (and measures) every model call of a tool loop.
+        // The instructions are the system prompts the demo model is trained on (it follows no others).
         AIAgent Agent(string name, string instructions, IList<AITool>? tools = null) =>
-            new ChatClientAgent(new ReuseProbeChatClient(chatClient, name, log).AsBuilder().UseFunctionInvocation().Build(), instructions, name, tools: tools);
+            new ChatClientAgent(
+                new ReuseProbeChatClient(chatClient, name, log).AsBuilder().UseFunctionInvocation(configure: f => f.MaximumIterationsPerRequest = 3).Build(),
+                instructions,
+                name,
+                tools: tools);
 
         return new TurnWorkflow(
-            Agent("librarian", "You are the librarian. Use the search tool when the documents are not enough. Answer from the documents only.", [search]),
-            Agent("analyst", "You are the analyst. Combine facts across the documents. Answer from the documents only."),
-            Agent("reviewer", "You are the reviewer. Check the analyst's answer against the documents and give the final answer."),
+            Agent("librarian", CorpusGenerator.ToolSystemPrompt, [search]),
+            Agent("analyst", CorpusGenerator.DocumentSystemPrompt),
+            Agent("reviewer", CorpusGenerator.DocumentSystemPrompt),
             store,
-            maxOutputTokens);
+            maxOutputTokens,
+            toolCallMaxTokens);
     }
 }

@@ -6,20 +6,30 @@ namespace SparseX.Samples.Agents;
 /// <summary>Writes the sample's report: per turn the answers and the reuse table, then a summary.</summary>
 internal sealed class ReportRenderer(IAnsiConsole console)
 {
-    public void Header(string modelId, SampleOptions options, int documents)
+    public void Header(string modelId, SampleOptions options, DemoWorld world)
     {
         console.Write(new Rule("[bold]SparseX agents[/]: librarian → analyst → reviewer on one hosted engine").LeftJustified());
         console.MarkupLine($"model [bold]{Markup.Escape(modelId)}[/], device {Markup.Escape(options.Device)}, mode [bold]{options.Mode}[/] " +
             $"(selector {options.Policy.Selector}, r = {options.Budget:0.##}, F = {options.Policy.FullLayers}), {options.Turns} turns, " +
-            $"{documents} documents, max {options.MaxOutputTokens} output tokens; every call is re-sent with [bold]FullPrefill[/] for comparison.");
+            $"{world.Conversations.Count} held-out conversations of the synthetic world ({world.Conversations.Sum(c => c.Documents.Count)} documents, seed {DemoWorld.Seed}), " +
+            $"max {options.MaxOutputTokens} output tokens; every call is re-sent with [bold]FullPrefill[/] for comparison.");
     }
 
     public void Turn(int turn, TurnState state, IReadOnlyList<CallRecord> calls)
     {
         console.WriteLine();
         console.Write(new Rule($"[yellow]Turn {turn}[/]").LeftJustified());
-        console.MarkupLine($"[bold]Q:[/] {Markup.Escape(state.Question.Text)}  [grey](expected: {Markup.Escape(state.Question.Answer)}; " +
-            $"search → {Markup.Escape(string.Join(", ", state.Retrieved.Select(d => d.Id)))})[/]");
+        console.MarkupLine($"[bold]Q:[/] {Markup.Escape(state.Question.Text)}  [grey](conversation {state.Question.Conversation + 1}; expected: {Markup.Escape(state.Question.Answer)})[/]");
+        SearchOutcome? search = state.Search;
+        if (search is { ByModel: true })
+        {
+            console.MarkupLine($"[bold]search:[/] [green]the model called[/] search(\"{Markup.Escape(search.ModelQuery!)}\") → {state.Retrieved.Count} documents, one tool message each");
+        }
+        else if (search is not null)
+        {
+            string what = search.ModelQuery is null ? $"[red]no tool call[/] by the model (it replied \"{Markup.Escape(Shorten(search.ModelReply ?? string.Empty))}\")" : $"[red]{Markup.Escape(search.ModelReply ?? string.Empty)}[/]";
+            console.MarkupLine($"[bold]search:[/] {what}; [yellow]fallback[/]: the workflow searched \"{Markup.Escape(search.WorkflowQuery ?? string.Empty)}\" → {state.Retrieved.Count} documents and handed them to the librarian as its call's results");
+        }
 
         var answers = new Table().Border(TableBorder.Rounded).Expand();
         answers.AddColumn(new TableColumn("agent").NoWrap());
@@ -33,9 +43,9 @@ internal sealed class ReportRenderer(IAnsiConsole console)
             answers.AddRow(
                 new Markup(Markup.Escape(call.Agent)),
                 new Text(Shorten(call.Answer)),
-                Verdict(state.Question.IsAnsweredBy(call.Answer)),
+                call.ToolCalls > 0 ? new Markup("[grey]call[/]") : Verdict(state.Question.IsAnsweredBy(call.Answer)),
                 new Text(Shorten(call.FullPrefillAnswer)),
-                Verdict(state.Question.IsAnsweredBy(call.FullPrefillAnswer)),
+                call.ToolCalls > 0 ? new Markup("[grey]–[/]") : Verdict(state.Question.IsAnsweredBy(call.FullPrefillAnswer)),
                 new Markup(call.Answer == call.FullPrefillAnswer ? "=" : "[grey]≠[/]"));
         }
 
@@ -66,7 +76,7 @@ internal sealed class ReportRenderer(IAnsiConsole console)
         console.Write(reuse);
     }
 
-    public void Summary(SampleResult result, IReadOnlyList<TurnState> turns, EngineStats? stats)
+    public void Summary(SampleResult result, IReadOnlyList<TurnState> turns, SampleOptions options, EngineStats? stats)
     {
         IReadOnlyList<CallRecord> calls = result.Calls;
         WorldQuestion QuestionOf(CallRecord c) => turns[c.Turn - 1].Question;
@@ -74,9 +84,11 @@ internal sealed class ReportRenderer(IAnsiConsole console)
         long saved = calls.Sum(c => c.SavedTokens);
         TimeSpan reuseTtft = TimeSpan.FromTicks(calls.Sum(c => c.TimeToFirstToken.Ticks));
         TimeSpan fullTtft = TimeSpan.FromTicks(calls.Sum(c => c.FullPrefillTimeToFirstToken.Ticks));
-        int reuseCorrect = calls.Count(c => QuestionOf(c).IsAnsweredBy(c.Answer));
-        int fullCorrect = calls.Count(c => QuestionOf(c).IsAnsweredBy(c.FullPrefillAnswer));
+        List<CallRecord> answers = calls.Where(c => c.ToolCalls == 0).ToList();
+        int reuseCorrect = answers.Count(c => QuestionOf(c).IsAnsweredBy(c.Answer));
+        int fullCorrect = answers.Count(c => QuestionOf(c).IsAnsweredBy(c.FullPrefillAnswer));
         int same = calls.Count(c => c.Answer == c.FullPrefillAnswer);
+        int byModel = turns.Count(t => t.Search?.ByModel == true);
 
         console.WriteLine();
         console.Write(new Rule("[bold]Summary[/]").LeftJustified());
@@ -84,11 +96,12 @@ internal sealed class ReportRenderer(IAnsiConsole console)
         table.AddColumn("what");
         table.AddColumn("value");
         table.AddRow("model calls", $"{calls.Count} by {string.Join(", ", calls.Select(c => c.Agent).Distinct())} over {turns.Count} turns (each also run with FullPrefill)");
-        table.AddRow("search", $"{turns.Count} retrievals by the workflow; {result.ToolCalls} tool calls by the model");
+        table.AddRow("search", $"{result.Searches.Count} tool calls by the model; documents found by the model's call in {byModel}/{turns.Count} turns, by the workflow's fallback in {turns.Count - byModel}");
         table.AddRow("prompt tokens", $"{prompt:N0}: prefix-hit {calls.Sum(c => c.PrefixHitTokens):N0}, reused {calls.Sum(c => c.ReusedTokens):N0} (recomputed {calls.Sum(c => c.RecomputedTokens):N0}), new {calls.Sum(c => c.NewTokens):N0}");
         table.AddRow("tokens saved", $"[green]{saved:N0}[/] of {prompt:N0} ({(prompt == 0 ? 0 : 100.0 * saved / prompt):0.#}%) not computed");
         table.AddRow("TTFT (sum)", $"reuse {Ms(reuseTtft)} vs FullPrefill {Ms(fullTtft)}: {SpeedUp(fullTtft, reuseTtft)}");
-        table.AddRow("accuracy (all calls)", $"reuse {reuseCorrect}/{calls.Count}, FullPrefill {fullCorrect}/{calls.Count}; identical answers {same}/{calls.Count}");
+        table.AddRow("accuracy (answers)", $"{options.Mode}: {reuseCorrect}/{answers.Count}, FullPrefill: {fullCorrect}/{answers.Count} (answer contains the world's ground truth)");
+        table.AddRow("same as FullPrefill", $"{same}/{calls.Count} calls gave identical output");
         table.AddRow("accuracy (final answers)", $"reviewer {turns.Count(t => t.Question.IsAnsweredBy(t.FinalAnswer))}/{turns.Count}");
         if (stats is not null)
         {

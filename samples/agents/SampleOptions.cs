@@ -11,7 +11,7 @@ internal sealed record SampleOptions
 
     public const string Usage =
         "Usage: dotnet run --project samples/agents [-- --model <hf-dir>] [--device cpu|cuda[:N]] [--mode Reuse|PrefixOnly|FullPrefill] " +
-        "[--budget r] [--turns N] [--max-tokens N] [--threads N]";
+        "[--budget r] [--turns N] [--conversations N] [--max-tokens N] [--threads N]";
 
     /// <summary>Gets the checkpoint directory, or null for <see cref="DefaultModelDirectory"/>.</summary>
     public string? ModelPath { get; init; }
@@ -22,7 +22,13 @@ internal sealed record SampleOptions
 
     public double Budget { get; init; } = ReusePolicy.Default.Budget;
 
-    public int Turns { get; init; } = 4;
+    public int Turns { get; init; } = 6;
+
+    /// <summary>Gets how many of the world's conversations the document store holds (the turns go round them).</summary>
+    public int Conversations { get; init; } = 3;
+
+    /// <summary>Gets the output limit of the librarian's calls (a tool call is longer than a short answer).</summary>
+    public int ToolCallMaxTokens { get; init; } = 48;
 
     public int MaxOutputTokens { get; init; } = 16;
 
@@ -52,6 +58,7 @@ internal sealed record SampleOptions
                 "--mode" => options with { Mode = Enum.TryParse(value, ignoreCase: true, out ReuseMode m) && Enum.IsDefined(m) && !int.TryParse(value, out _) ? m : throw Bad(name, value) },
                 "--budget" => options with { Budget = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r is >= 0 and <= 1 ? r : throw Bad(name, value) },
                 "--turns" => options with { Turns = PositiveInt(name, value) },
+                "--conversations" => options with { Conversations = PositiveInt(name, value) },
                 "--max-tokens" => options with { MaxOutputTokens = PositiveInt(name, value) },
                 "--threads" => options with { CpuThreads = PositiveInt(name, value) },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),

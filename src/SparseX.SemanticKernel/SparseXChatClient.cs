@@ -12,7 +12,9 @@ namespace SparseX.SemanticKernel;
 /// template and sent as tagged segments — instructions and system messages, documents, tool outputs and earlier turns
 /// — so the engine reuses their KV wherever they appear; the question is plain text. Streaming-first and stateless
 /// (no <c>ConversationId</c>: under <c>UseFunctionInvocation</c> the whole history is resent and the engine finds the
-/// shared segments by content). Tool calls in the model's own format become complete <see cref="FunctionCallContent"/>s.
+/// shared segments by content). Tool calls in the model's own format become complete <see cref="FunctionCallContent"/>s;
+/// for a template that renders message content only, earlier calls are written back into the content in that format.
+/// A function result made of several text contents is rendered as one tool message (one segment) per content.
 /// Thread-safe: one instance may serve concurrent requests.
 /// </summary>
 public sealed class SparseXChatClient : IChatClient
@@ -24,6 +26,7 @@ public sealed class SparseXChatClient : IChatClient
     private readonly SparseXChatClientOptions _options;
     private readonly IReadOnlyDictionary<string, object?> _templateVariables;
     private readonly bool _ownsGenerator;
+    private readonly Lazy<SparseXToolCallFormat?> _inlineToolCalls;
 
     /// <summary>Creates a client.</summary>
     /// <param name="generator">The engine.</param>
@@ -36,6 +39,7 @@ public sealed class SparseXChatClient : IChatClient
         _options = options ?? new SparseXChatClientOptions();
         _templateVariables = new Dictionary<string, object?>(_options.TemplateVariables, StringComparer.Ordinal);
         _ownsGenerator = ownsGenerator;
+        _inlineToolCalls = new(() => ToolCallRendering.InlineFormat(generator.ChatTemplate, _options.ToolCallFormat));
         Metadata = new ChatClientMetadata(ProviderName, defaultModelId: generator.ModelId);
     }
 
@@ -72,7 +76,7 @@ public sealed class SparseXChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         GenerationOptions generation = GenerationOptionsMapper.Map(options, _options, this);
         generation.Validate();
-        PromptLayout prompt = PromptBuilder.Build(messages, options, _generator.ChatTemplate, _templateVariables);
+        PromptLayout prompt = PromptBuilder.Build(messages, options, _generator.ChatTemplate, _templateVariables, _inlineToolCalls.Value);
         var request = new GenerationRequest
         {
             Spans = prompt.Spans,

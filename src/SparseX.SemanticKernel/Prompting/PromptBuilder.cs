@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using SparseX.Engine.Reuse;
 using SparseX.Engine.Text.Templates;
+using SparseX.SemanticKernel.ToolCalls;
 
 namespace SparseX.SemanticKernel.Prompting;
 
@@ -13,13 +14,17 @@ namespace SparseX.SemanticKernel.Prompting;
 /// </summary>
 internal static class PromptBuilder
 {
-    // Tool results are serialized compactly (MEAI's default options indent).
-    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
-
     /// <summary>Builds the layout of one request.</summary>
     /// <exception cref="NotSupportedException">A message holds non-text content (images, audio, URIs, …).</exception>
     /// <exception cref="TemplateException">The chat template rejected the conversation.</exception>
-    public static PromptLayout Build(IEnumerable<ChatMessage> messages, ChatOptions? options, ChatTemplate template, IReadOnlyDictionary<string, object?>? variables)
+    /// <param name="messages">The conversation.</param>
+    /// <param name="options">The request's options (instructions, tools).</param>
+    /// <param name="template">The model's chat template.</param>
+    /// <param name="variables">Extra template variables.</param>
+    /// <param name="inlineToolCalls">For a template that does not render <c>tool_calls</c>: the format in which an assistant
+    /// message's calls are written into its content (<see cref="ToolCallRendering"/>); null to pass them to the template.</param>
+    public static PromptLayout Build(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, ChatTemplate template, IReadOnlyDictionary<string, object?>? variables, SparseXToolCallFormat? inlineToolCalls = null)
     {
         var list = messages.Select((m, i) => m ?? throw new ArgumentException($"Message {i} is null.", nameof(messages))).ToList();
         int question = MessageClassifier.FindQuestion(list);
@@ -32,7 +37,7 @@ internal static class PromptBuilder
         var callNames = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < list.Count; i++)
         {
-            AddEntries(list[i], i, i == question, entries, callNames);
+            AddEntries(list[i], i, i == question, entries, callNames, inlineToolCalls);
         }
 
         JsonElement? tools = ToolSchemas.Build(options);
@@ -40,12 +45,14 @@ internal static class PromptBuilder
         return new PromptLayout(ToSpans(rendering, entries), rendering.Text, tools is not null);
     }
 
-    private static void AddEntries(ChatMessage message, int index, bool isQuestion, List<PromptEntry> entries, Dictionary<string, string> callNames)
+    private static void AddEntries(
+        ChatMessage message, int index, bool isQuestion, List<PromptEntry> entries, Dictionary<string, string> callNames, SparseXToolCallFormat? inlineToolCalls)
     {
         SparseXSegmentTag? messageTag = MessageClassifier.Classify(message, isQuestion);
         string role = MessageClassifier.IsSystemRole(message.Role) ? "system" : message.Role.Value;
         var parts = new List<PromptPart>();
         var toolCalls = new List<TemplateToolCall>();
+        var inlineCalls = new List<FunctionCallContent>();
         var results = new List<PromptEntry>();
         foreach (AIContent content in message.Contents)
         {
@@ -63,22 +70,34 @@ internal static class PromptBuilder
                 case DataContent data when data.HasTopLevelMediaType("text"):
                     parts.Add(Part(Encoding.UTF8.GetString(data.Data.Span), tag ?? new SparseXSegmentTag(SegmentKind.Document, data.Name)));
                     break;
+                case FunctionCallContent call when inlineToolCalls is not null:
+                    inlineCalls.Add(call);
+                    callNames[call.CallId] = call.Name;
+                    break;
                 case FunctionCallContent call:
                     toolCalls.Add(new TemplateToolCall(call.CallId, call.Name, ToolCallArguments(call.Arguments)));
                     callNames[call.CallId] = call.Name;
                     break;
                 case FunctionResultContent result:
+                    // One tool message per part of a multi-part result (each its own segment), else one for the whole result.
                     SparseXSegmentTag resultTag = tag ?? messageTag ?? new SparseXSegmentTag(SegmentKind.ToolOutput);
-                    results.Add(new PromptEntry(
-                        "tool",
-                        [Part(ResultText(result), resultTag with { Id = resultTag.Id ?? result.CallId })],
-                        toolCallId: result.CallId,
-                        name: callNames.GetValueOrDefault(result.CallId)));
+                    IReadOnlyList<string> texts = ToolResultParts.Texts(result, index);
+                    for (int p = 0; p < texts.Count; p++)
+                    {
+                        string id = resultTag.Id ?? (texts.Count == 1 ? result.CallId : $"{result.CallId}#{p}");
+                        results.Add(new PromptEntry("tool", [Part(texts[p], resultTag with { Id = id })], toolCallId: result.CallId, name: callNames.GetValueOrDefault(result.CallId)));
+                    }
+
                     break;
                 default:
                     throw new NotSupportedException(
                         $"SparseXChatClient accepts text only: message {index} ({message.Role}) holds {Describe(content)}, which the model cannot read.");
             }
+        }
+
+        if (inlineCalls.Count > 0)
+        {
+            parts.Add(Part(ToolCallText.Format(inlineCalls, inlineToolCalls!.Value), messageTag));
         }
 
         if (parts.Count > 0 || toolCalls.Count > 0 || results.Count == 0)
@@ -140,17 +159,8 @@ internal static class PromptBuilder
     private static JsonElement ToolCallArguments(IDictionary<string, object?>? arguments) =>
         JsonSerializer.SerializeToElement(arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
-    private static string ResultText(FunctionResultContent result) => result.Result switch
-    {
-        null => result.Exception is { } e ? $"Error: {e.Message}" : string.Empty,
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
-        JsonElement e => e.GetRawText(),
-        TextContent t => t.Text,
-        object o => JsonSerializer.Serialize(o, CompactJson.GetTypeInfo(o.GetType())),
-    };
-
-    private static string Describe(AIContent content) => content switch
+    /// <summary>Describes content the model cannot read (for error messages).</summary>
+    internal static string Describe(AIContent content) => content switch
     {
         DataContent d => $"'{d.MediaType}' data",
         UriContent u => $"a '{u.MediaType}' URI",
