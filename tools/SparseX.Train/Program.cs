@@ -76,41 +76,14 @@ switch (args[0])
 
         return 0;
     case "copytest":
-        {
-            // Sanity check of the trainer: a small model must learn in-context copying (induction) of random tokens.
-            var cfg = TrainModelConfig.Tiny(1280) with { NumLayers = Int("layers", 2), HiddenSize = Int("hidden", 64) };
-            using var model = LlamaTrainModel.Create(cfg, TorchSharp.torch.CPU, 1);
-            using var opt = new AdamW(model.Parameters);
-            var rng = new Random(1);
-            int n = Int("len", 32), b = 32;
-            for (int step = 1; step <= Int("steps", 300); step++)
-            {
-                using var scope = TorchSharp.torch.NewDisposeScope();
-                var ids = new long[b * 2 * n];
-                var w = new float[b * 2 * n];
-                for (int i = 0; i < b; i++)
-                {
-                    for (int j = 0; j < n; j++)
-                    {
-                        ids[(i * 2 * n) + j] = ids[(i * 2 * n) + n + j] = rng.Next(4, 1280);
-                        w[(i * 2 * n) + n + j] = 1;
-                    }
-                }
-
-                var t = TorchSharp.torch.tensor(ids, [b, 2 * n]);
-                var wt = TorchSharp.torch.tensor(w, [b, 2 * n]);
-                var logits = model.Forward(t, Opt("dtype", "fp32") == "bf16" ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32);
-                var loss = Trainer.Loss(logits, t, wt);
-                loss.backward();
-                opt.Step(Dbl("lr", 3e-3) * Math.Min(1, step / 50.0));
-                if (step % 25 == 0)
-                {
-                    var acc = (logits.narrow(1, n, n - 1).argmax(-1) == t.narrow(1, n + 1, n - 1)).to(TorchSharp.torch.ScalarType.Float32).mean().item<float>();
-                    Console.WriteLine($"step {step} loss {loss.item<float>():F3} copy accuracy {acc:P0}");
-                }
-            }
-        }
-
+        // Sanity check of the trainer: a small model must learn in-context copying (induction) of random tokens.
+        CopyTask.Train(
+            TrainModelConfig.Tiny(1280) with { NumLayers = Int("layers", 2), HiddenSize = Int("hidden", 64) },
+            Int("steps", 300),
+            Int("len", 32),
+            learningRate: Dbl("lr", 3e-3),
+            compute: Opt("dtype", "fp32") == "bf16" ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32,
+            progress: (step, loss, acc) => Console.WriteLine($"step {step} loss {loss:F3} copy accuracy {acc:P0}"));
         return 0;
     case "tokenizer":
         WordTokenizerBuilder.Write(Opt("out", "artifacts/tokenizer"));

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SparseX.Train.Training;
@@ -53,20 +54,28 @@ public sealed class AdamW : IDisposable
         using var noGrad = no_grad();
         Steps++;
         var grads = _params.ToDictionary(kv => kv.Key, kv => kv.Value.grad ?? zeros_like(kv.Value));
-        double norm = stack(grads.Values.Select(g => g.pow(2).sum()).ToArray()).sum().sqrt().item<float>();
+        using Scalar two = 2.ToScalar();
+        double norm = stack(grads.Values.Select(g => g.pow(two).sum()).ToArray()).sum().sqrt().item<float>();
         double clip = MaxGradNorm > 0 && norm > MaxGradNorm ? MaxGradNorm / (norm + 1e-6) : 1.0;
         double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
+
+        // Every Scalar is explicit and lives to the end of the step: TorchSharp passes an implicitly converted
+        // Scalar to native code by raw handle, and a GC finalizing that temporary mid-call crashed Release runs on
+        // the GPU ("Unknown scalar type" in addcmul_).
+        using Scalar clipS = clip.ToScalar(), beta1 = Beta1.ToScalar(), oneMinusBeta1 = (1 - Beta1).ToScalar();
+        using Scalar beta2 = Beta2.ToScalar(), oneMinusBeta2 = (1 - Beta2).ToScalar(), invBc2 = (1 / bc2).ToScalar();
+        using Scalar eps = 1e-8.ToScalar(), decay = (1 - (lr * WeightDecay)).ToScalar(), step = (-lr / bc1).ToScalar();
         foreach (var (name, p) in _params)
         {
-            Tensor g = clip < 1.0 ? grads[name] * clip : grads[name];
-            M[name].mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            V[name].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
+            Tensor g = clip < 1.0 ? grads[name].mul(clipS) : grads[name];
+            M[name].mul_(beta1).add_(g, alpha: oneMinusBeta1);
+            V[name].mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
             if (p.dim() > 1)
             {
-                p.mul_(1 - (lr * WeightDecay));
+                p.mul_(decay);
             }
 
-            p.addcdiv_(M[name], (V[name] / bc2).sqrt_().add_(1e-8), value: -lr / bc1);
+            p.addcdiv_(M[name], V[name].mul(invBc2).sqrt_().add_(eps), value: step);
             p.grad?.zero_();
         }
 

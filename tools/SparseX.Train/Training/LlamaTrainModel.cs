@@ -14,12 +14,17 @@ namespace SparseX.Train.Training;
 /// </summary>
 public sealed class LlamaTrainModel : IDisposable
 {
+    // Long-lived Scalars for the hot path: an implicitly converted temporary can be finalized while native code
+    // still uses it (TorchSharp passes it by raw handle), which crashed Release GPU runs.
+    private static readonly Scalar One = 1.ToScalar(), Two = 2.ToScalar();
     private readonly Dictionary<string, Tensor> _params;
+    private readonly Scalar _eps;
 
     private LlamaTrainModel(TrainModelConfig config, Dictionary<string, Tensor> parameters, Device device)
     {
         Config = config;
         _params = parameters;
+        _eps = config.RmsNormEps.ToScalar();
         Device = device;
     }
 
@@ -151,10 +156,10 @@ public sealed class LlamaTrainModel : IDisposable
 
             Tensor a = F.scaled_dot_product_attention(q, k, v, is_casual: true);
             a = a.transpose(1, 2).reshape(b, t, hq * d);
-            x = x + F.linear(a, W(p + "self_attn.o_proj.weight"));
+            x = x.add(F.linear(a, W(p + "self_attn.o_proj.weight")), One);
             h = RmsNorm(x, W(p + "post_attention_layernorm.weight"));
             Tensor mlp = F.silu(F.linear(h, W(p + "mlp.gate_proj.weight"))) * F.linear(h, W(p + "mlp.up_proj.weight"));
-            x = x + F.linear(mlp, W(p + "mlp.down_proj.weight"));
+            x = x.add(F.linear(mlp, W(p + "mlp.down_proj.weight")), One);
         }
 
         x = RmsNorm(x, W("model.norm.weight"));
@@ -177,12 +182,14 @@ public sealed class LlamaTrainModel : IDisposable
         {
             p.Dispose();
         }
+
+        _eps.Dispose();
     }
 
     private Tensor RmsNorm(Tensor x, Tensor weight)
     {
         Tensor xf = x.to(ScalarType.Float32);
-        xf = xf * (xf.pow(2).mean([-1L], keepdim: true) + Config.RmsNormEps).rsqrt();
+        xf = xf * xf.pow(Two).mean([-1L], keepdim: true).add(_eps).rsqrt();
         return weight * xf.to(x.dtype);
     }
 
