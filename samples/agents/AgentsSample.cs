@@ -47,7 +47,7 @@ internal static class AgentsSample
         {
             var engine = host.Services.GetRequiredService<ISparseXEngineClient>();
             string modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelPath));
-            var generator = new HostedEngineGenerator(engine, template, modelId);
+            var generator = new SparseXHostedGenerator(engine, template, modelId);
             var chatClient = new SparseXChatClient(generator, new SparseXChatClientOptions { DefaultReuse = options.Policy, DefaultMaxOutputTokens = options.MaxOutputTokens });
 
             DemoWorld world;

@@ -77,6 +77,22 @@ public static class SparseXServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers an <see cref="ISparseXGenerator"/> over the hosted engine registered by <c>AddSparseXEngine</c>
+    /// (<see cref="SparseXHostedGenerator"/>), unless a generator is registered already; chat clients added with
+    /// <see cref="AddSparseXChatClient(IServiceCollection, Action{SparseXChatClientOptions}?, ServiceLifetime)"/> then share the host's engine.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddSparseXHostedGenerator(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<ISparseXGenerator>(sp => SparseXHostedGenerator.Create(
+            sp.GetRequiredService<SparseX.Hosting.ISparseXEngineClient>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SparseX.Hosting.SparseXEngineOptions>>()));
+        return services;
+    }
+
     private static SparseXChatClient Create(ISparseXGenerator generator, Action<SparseXChatClientOptions>? configure)
     {
         var options = new SparseXChatClientOptions();
