@@ -64,6 +64,10 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         [Description("Exact match vs budget, one panel per F (default: the JSON path with .png).")]
         public string? Plot { get; init; }
 
+        [CommandOption("--replot")]
+        [Description("Do not run: redraw the plot from the rows already in --json (with its .meta.json).")]
+        public bool Replot { get; init; }
+
         [CommandOption("--markdown <FILE>")]
         [Description("Also write the table as Markdown.")]
         public string? Markdown { get; init; }
@@ -130,6 +134,11 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         }
 
         Parsed p = Parse(settings);
+        if (settings.Replot)
+        {
+            return Replot(settings);
+        }
+
         if (!Directory.Exists(settings.Model))
         {
             AnsiConsole.MarkupLine($"[red]Error:[/] --model: directory '{Markup.Escape(settings.Model)}' not found.");
@@ -194,6 +203,25 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         }
 
         AnsiConsole.MarkupLine($"[grey]{wall:0.0} s; wrote {Markup.Escape(string.Join(", ", written))}[/]");
+        return 0;
+    }
+
+    private static int Replot(Settings settings)
+    {
+        string meta = Path.ChangeExtension(settings.Json, ".meta.json");
+        if (!File.Exists(settings.Json) || !File.Exists(meta))
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] --replot: '{Markup.Escape(settings.Json)}' or its '{Markup.Escape(meta)}' not found.");
+            return 1;
+        }
+
+        var results = System.Text.Json.JsonSerializer.Deserialize<List<QualityResult>>(File.ReadAllText(settings.Json), QualityReport.Json)
+            ?? throw new InvalidDataException($"{settings.Json}: no rows.");
+        using var metadata = System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta));
+        string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(metadata.RootElement.GetProperty("model").GetString() ?? "model"));
+        string plot = settings.Plot ?? Path.ChangeExtension(settings.Json, ".png");
+        QualityPlot.Save(results, $"{modelName} · {metadata.RootElement.GetProperty("questions").GetInt32()} q · seed {metadata.RootElement.GetProperty("seed").GetInt32()}", plot);
+        AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(plot)}[/]");
         return 0;
     }
 }

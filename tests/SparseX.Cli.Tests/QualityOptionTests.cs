@@ -58,4 +58,30 @@ public class QualityOptionTests
         "--threads" => new() { Threads = value },
         _ => throw new ArgumentException(option),
     };
+
+    [Fact]
+    public void ReplotRedrawsTheCommittedResultsWithoutRunning()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "sparsex-replot-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (!File.Exists(Path.Combine(root.FullName, "SparseX.sln")))
+            {
+                root = root.Parent ?? throw new DirectoryNotFoundException("SparseX.sln not found above the test binaries.");
+            }
+
+            string committed = Path.Combine(root.FullName, "docs", "results", "quality-sparsex-demo");
+            File.Copy(committed + ".json", Path.Combine(dir, "q.json"));
+            File.Copy(committed + ".meta.json", Path.Combine(dir, "q.meta.json"));
+            Assert.Equal(0, SparseXApp.Create().Run(["quality", "--json", Path.Combine(dir, "q.json"), "--replot"]));
+            Assert.True(new FileInfo(Path.Combine(dir, "q.png")).Length > 10_000);
+            Assert.Equal(1, SparseXApp.Create().Run(["quality", "--json", Path.Combine(dir, "missing.json"), "--replot"]));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

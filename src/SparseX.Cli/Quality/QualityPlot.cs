@@ -55,7 +55,7 @@ internal static class QualityPlot
             plot.XLabel("budget r");
             plot.YLabel("exact match (%)");
             plot.Axes.SetLimitsY(0, 100);
-            plot.ShowLegend(Alignment.LowerRight);
+            plot.ShowLegend(Edge.Bottom);
         }
 
         multiplot.GetPlot(0).Title($"{title} · F = {fs[0].ToString(CultureInfo.InvariantCulture)}");
