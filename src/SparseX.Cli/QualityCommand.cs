@@ -13,7 +13,7 @@ namespace SparseX.Cli;
 
 /// <summary>
 /// <c>sparsex quality --model &lt;dir&gt; [--seed n] [--questions n] [--modes ...] [--selectors ...] [--budgets ...]
-/// [--full-layers ...] [--json file] [--plot png] [--markdown file]</c>: the cross-segment quality benchmark
+/// [--full-layers ...] [--boundary-tokens ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
 /// (exact match, first-token KL and oracle recall on held-out questions of the synthetic world).
 /// </summary>
 internal sealed class QualityCommand : Command<QualityCommand.Settings>
@@ -47,6 +47,10 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         [CommandOption("--full-layers <LIST>")]
         [Description("Comma-separated F ≥ 1, capped at the model's layer count (default 1,2,4).")]
         public string FullLayers { get; init; } = "1,2,4";
+
+        [CommandOption("--boundary-tokens <LIST>")]
+        [Description("Comma-separated m: first tokens of each moved segment always recomputed on top of ranking selectors (default 0).")]
+        public string BoundaryTokens { get; init; } = "0";
 
         [CommandOption("--max-new-tokens <N>")]
         [Description("Longest greedy answer (default 8).")]
@@ -87,7 +91,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
     }
 
     /// <summary>The settings, parsed and checked; <see cref="FormatException"/> names the offending option.</summary>
-    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads);
+    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads, int[] BoundaryTokens);
 
     /// <summary>Parses the settings.</summary>
     /// <param name="settings">The raw settings.</param>
@@ -104,7 +108,8 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             List("--budgets", settings.Budgets, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1 ? r : (double?)null, "a number in [0, 1]"),
             List("--full-layers", settings.FullLayers, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) && f >= 1 ? f : (int?)null, "an integer ≥ 1"),
             Int("--max-new-tokens", settings.MaxNewTokens, 1),
-            settings.Threads is null ? null : Int("--threads", settings.Threads, 1));
+            settings.Threads is null ? null : Int("--threads", settings.Threads, 1),
+            List("--boundary-tokens", settings.BoundaryTokens, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int m) && m >= 0 ? m : (int?)null, "an integer ≥ 0"));
     }
 
     private static int Int(string option, string value, int min) =>
@@ -159,7 +164,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             AnsiConsole.MarkupLine($"[yellow]--full-layers capped at the model's {model.NumLayers} layers: {string.Join(",", fullLayers)}[/]");
         }
 
-        var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers);
+        var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens);
         var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();

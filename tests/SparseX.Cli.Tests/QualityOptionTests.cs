@@ -16,6 +16,7 @@ public class QualityOptionTests
     [InlineData("--full-layers", "1,two")]
     [InlineData("--max-new-tokens", "0")]
     [InlineData("--threads", "-1")]
+    [InlineData("--boundary-tokens", "-1")]
     public void BadValuesAreRejectedNamingTheOption(string option, string value)
     {
         var settings = With(option, value);
@@ -36,6 +37,20 @@ public class QualityOptionTests
         var grid = Quality.QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, p.FullLayers);
         Assert.Equal(2 + 3 + (5 * 5 * 3), grid.Count); // FullPrefill, PrefixOnly, None per F, five selectors × r × F
         Assert.Equal(grid.Count, grid.Select(c => c.Name).Distinct().Count());
+        Assert.Equal([0], p.BoundaryTokens);
+    }
+
+    [Fact]
+    public void BoundaryTokensMultiplyOnlyTheRankingSelectors()
+    {
+        var grid = Quality.QualityConfiguration.Grid(
+            [Engine.Reuse.ReuseMode.Reuse], Enum.GetValues<Engine.Reuse.SelectorKind>(), [0.15], [2], [0, 2]);
+
+        // None and SegmentHeads once; Random, KvDeviation, SparseQ, SparseQDeviation with m = 0 and m = 2.
+        Assert.Equal(2 + (4 * 2), grid.Count);
+        var sparseQ = grid.Single(c => c.Selector == Engine.Reuse.SelectorKind.SparseQ && c.BoundaryTokens == 2);
+        Assert.Equal("SparseQ r=0.15 F=2 m=2", sparseQ.Name);
+        Assert.Equal(2, sparseQ.ToPolicy().BoundaryTokens);
     }
 
     [Fact]
@@ -56,6 +71,7 @@ public class QualityOptionTests
         "--full-layers" => new() { FullLayers = value },
         "--max-new-tokens" => new() { MaxNewTokens = value },
         "--threads" => new() { Threads = value },
+        "--boundary-tokens" => new() { BoundaryTokens = value },
         _ => throw new ArgumentException(option),
     };
 

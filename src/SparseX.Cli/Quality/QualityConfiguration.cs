@@ -13,7 +13,9 @@ namespace SparseX.Cli.Quality;
 /// <param name="Selector">The selector (Reuse only).</param>
 /// <param name="Budget">r (Reuse only; 0 for None).</param>
 /// <param name="FullLayers">F (Reuse only).</param>
-internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Selector = null, double? Budget = null, int? FullLayers = null)
+/// <param name="BoundaryTokens">m: the first tokens of each moved segment always recomputed on top of the selection
+/// (DESIGN §4 step 3, "attention sinks"; Reuse with a selecting selector only).</param>
+internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Selector = null, double? Budget = null, int? FullLayers = null, int BoundaryTokens = 0)
 {
     /// <summary>Gets a value indicating whether the configuration selects reused tokens (so has an oracle recall).</summary>
     public bool Selects => Mode == ReuseMode.Reuse && Selector != SelectorKind.None && Budget > 0;
@@ -26,12 +28,15 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
         ? Mode.ToString()
         : IsNaive
             ? $"naive (None) F={FullLayers}"
-            : $"{Selector} r={Budget!.Value.ToString("0.###", CultureInfo.InvariantCulture)} F={FullLayers}";
+            : $"{Selector} r={Budget!.Value.ToString("0.###", CultureInfo.InvariantCulture)} F={FullLayers}" + (BoundaryTokens > 0 ? $" m={BoundaryTokens}" : string.Empty);
+
+    /// <summary>Gets the line this configuration belongs to in the plot: the selector, with m when it is set.</summary>
+    public string Series => BoundaryTokens > 0 ? $"{Selector} m={BoundaryTokens}" : $"{Selector}";
 
     /// <summary>The engine policy of this configuration.</summary>
     /// <returns>The policy.</returns>
     public ReusePolicy ToPolicy() => Mode == ReuseMode.Reuse
-        ? new ReusePolicy { Mode = ReuseMode.Reuse, Selector = Selector!.Value, Budget = Budget!.Value, FullLayers = FullLayers!.Value }
+        ? new ReusePolicy { Mode = ReuseMode.Reuse, Selector = Selector!.Value, Budget = Budget!.Value, FullLayers = FullLayers!.Value, BoundaryTokens = BoundaryTokens }
         : new ReusePolicy { Mode = Mode };
 
     /// <summary>Expands modes × selectors × budgets × F into the grid, references first.</summary>
@@ -39,9 +44,12 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
     /// <param name="selectors">Selectors (for Reuse).</param>
     /// <param name="budgets">Budgets (for Reuse; selector None runs once per F at r = 0).</param>
     /// <param name="fullLayers">F values (for Reuse).</param>
+    /// <param name="boundaryTokens">m values for the selectors that rank tokens (not None, not SegmentHeads, whose
+    /// selection already is the first tokens); default m = 0 only.</param>
     /// <returns>The configurations.</returns>
-    public static IReadOnlyList<QualityConfiguration> Grid(IEnumerable<ReuseMode> modes, IEnumerable<SelectorKind> selectors, IEnumerable<double> budgets, IEnumerable<int> fullLayers)
+    public static IReadOnlyList<QualityConfiguration> Grid(IEnumerable<ReuseMode> modes, IEnumerable<SelectorKind> selectors, IEnumerable<double> budgets, IEnumerable<int> fullLayers, IEnumerable<int>? boundaryTokens = null)
     {
+        int[] ms = (boundaryTokens ?? [0]).Distinct().Order().ToArray();
         var list = new List<QualityConfiguration>();
         var modeList = modes.Distinct().ToList();
         foreach (ReuseMode mode in new[] { ReuseMode.FullPrefill, ReuseMode.PrefixOnly }.Where(modeList.Contains))
@@ -57,9 +65,12 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
             {
                 foreach (int f in fs)
                 {
-                    foreach (double r in selector == SelectorKind.None ? new[] { 0.0 } : rs)
+                    foreach (int m in selector is SelectorKind.None or SelectorKind.SegmentHeads ? new[] { 0 } : ms)
                     {
-                        list.Add(new QualityConfiguration(ReuseMode.Reuse, selector, r, f));
+                        foreach (double r in selector == SelectorKind.None ? new[] { 0.0 } : rs)
+                        {
+                            list.Add(new QualityConfiguration(ReuseMode.Reuse, selector, r, f, m));
+                        }
                     }
                 }
             }

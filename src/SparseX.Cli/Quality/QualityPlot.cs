@@ -43,12 +43,12 @@ internal static class QualityPlot
                 line.Color = Colors.Gray;
             }
 
-            foreach (var group in results.Where(r => r.FullLayers == f && r.Selector is not null and not SelectorKind.None).GroupBy(r => r.Selector!.Value))
+            foreach (var group in results.Where(r => r.FullLayers == f && r.Selector is not null and not SelectorKind.None).GroupBy(r => r.Series))
             {
                 QualityResult[] points = group.OrderBy(r => r.Budget).ToArray();
                 var scatter = plot.Add.Scatter(points.Select(p => p.Budget!.Value).ToArray(), points.Select(p => 100 * p.ExactMatch).ToArray());
-                scatter.LegendText = group.Key.ToString();
-                scatter.LineWidth = group.Key == SelectorKind.SparseQ ? 3 : 2;
+                scatter.LegendText = group.Key;
+                scatter.LineWidth = points[0].Selector == SelectorKind.SparseQ ? 3 : 2;
             }
 
             plot.Title(fs.Length == 1 && f == 0 ? title : $"F = {f.ToString(CultureInfo.InvariantCulture)}");

@@ -21,6 +21,7 @@ namespace SparseX.Cli.Quality;
 /// <param name="NewTokens">Mean |S|.</param>
 /// <param name="RecomputeRatio">Mean (|S| + |T|) / N: the rows the sparse layers compute.</param>
 /// <param name="Seconds">Wall time of this configuration's prefills and decodes, summed over questions.</param>
+/// <param name="BoundaryTokens">m, the first tokens of each moved segment recomputed on top of the selection.</param>
 internal sealed record QualityResult(
     string Name,
     ReuseMode Mode,
@@ -39,4 +40,9 @@ internal sealed record QualityResult(
     double RecomputedTokens,
     double NewTokens,
     double RecomputeRatio,
-    double Seconds);
+    double Seconds,
+    int BoundaryTokens = 0)
+{
+    /// <summary>Gets the plot line of this row: the selector, with m when it is set.</summary>
+    public string Series => BoundaryTokens > 0 ? $"{Selector} m={BoundaryTokens}" : $"{Selector}";
+}

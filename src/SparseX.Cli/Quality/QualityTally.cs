@@ -67,6 +67,7 @@ internal sealed class QualityTally(QualityConfiguration configuration)
             _recomputed / n,
             _new / n,
             _ratio / n,
-            _seconds);
+            _seconds,
+            c.BoundaryTokens);
     }
 }
