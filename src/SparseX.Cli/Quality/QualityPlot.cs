@@ -55,10 +55,12 @@ internal static class QualityPlot
             plot.XLabel("budget r");
             plot.YLabel("exact match (%)");
             plot.Axes.SetLimitsY(0, 100);
-            plot.ShowLegend(Edge.Bottom);
+            plot.ShowLegend(Edge.Right);
         }
 
         multiplot.GetPlot(0).Title($"{title} · F = {fs[0].ToString(CultureInfo.InvariantCulture)}");
-        multiplot.SavePng(path, 560 * fs.Length, 520);
+        // The legend sits right of each panel, one entry per line: leave room for all of them.
+        int entries = 2 + results.Where(r => r.Selector is not null and not SelectorKind.None).Select(r => r.Series).Distinct().Count();
+        multiplot.SavePng(path, 760 * fs.Length, Math.Max(480, 120 + (24 * entries)));
     }
 }

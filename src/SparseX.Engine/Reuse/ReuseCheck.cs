@@ -66,7 +66,7 @@ public static class ReuseCheck
 
             RequestLayout q = h.Layout(scenario.Query);
             Tensor naive = h.NaiveReuseLogits(q);
-            Tensor logits = h.FirstLogits(q, new ReusePolicy { Selector = SelectorKind.None, Budget = 0, FullLayers = 1 }, out ReuseReport report);
+            Tensor logits = h.FirstLogits(q, new ReusePolicy { Selector = SelectorKind.None, Budget = 0, FullLayers = 1, BoundaryTokens = 0 }, out ReuseReport report);
             double diff = MaxDiff(logits, naive);
             results.Add(new InvariantResult(seed, "None, F=1 ≡ naive reuse", diff, Tolerance, diff <= Tolerance && report.RecomputedTokens == 0, $"reused {report.ReusedTokens}"));
         }
@@ -81,7 +81,7 @@ public static class ReuseCheck
         foreach (var (name, policy) in new[]
         {
             ("same positions, PrefixOnly ≡ full", new ReusePolicy { Mode = ReuseMode.PrefixOnly }),
-            ("same positions, Reuse r=0 ≡ full", new ReusePolicy { Selector = SelectorKind.None, Budget = 0, FullLayers = 1 }),
+            ("same positions, Reuse r=0 ≡ full", new ReusePolicy { Selector = SelectorKind.None, Budget = 0, FullLayers = 1, BoundaryTokens = 0 }),
         })
         {
             // Large blocks leave most of the segments to the segment store (Δ = 0) instead of the prefix cache.

@@ -39,7 +39,8 @@ public static class ReuseQuality
         {
             foreach (double budget in selector == SelectorKind.None ? new[] { 0.0 } : budgets)
             {
-                var policy = new ReusePolicy { Selector = selector, Budget = budget, FullLayers = fullLayers };
+                // m = 0: every selector on its own (None stays naive reuse); `sparsex quality --boundary-tokens` measures m.
+                var policy = new ReusePolicy { Selector = selector, Budget = budget, FullLayers = fullLayers, BoundaryTokens = 0 };
                 double kl = 0, agree = 0, ratio = 0;
                 for (int i = 0; i < scenarios.Length; i++)
                 {
