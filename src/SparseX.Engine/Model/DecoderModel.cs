@@ -17,7 +17,12 @@ public sealed class DecoderModel : IDisposable
     private readonly Tensor _embed;
     private readonly Tensor _finalNorm;
     private readonly Tensor _lmHead;
-    private readonly float _scale;
+    // Long-lived Scalars for the per-layer hot path. TorchSharp passes a Scalar to native code by raw handle, so an
+    // implicitly converted temporary can be finalized by the GC while the call still uses it; in Release GPU training
+    // this crashed 3 of 7 runs ("Unknown scalar type"). These fields keep the ones used on every layer alive.
+    private static readonly Scalar One = 1.ToScalar(), Two = 2.ToScalar(), NegativeInfinity = float.NegativeInfinity.ToScalar();
+    private readonly Scalar _scale;
+    private readonly Scalar _eps;
 
     private DecoderModel(ModelConfig config, string directory, ScalarType dtype, Device device, Tensor embed, LayerWeights[] layers, Tensor finalNorm, Tensor lmHead)
     {
@@ -29,7 +34,8 @@ public sealed class DecoderModel : IDisposable
         _layers = layers;
         _finalNorm = finalNorm;
         _lmHead = lmHead;
-        _scale = 1.0f / MathF.Sqrt(config.HeadDim);
+        _scale = (1.0f / MathF.Sqrt(config.HeadDim)).ToScalar();
+        _eps = config.RmsNormEps.ToScalar();
         Rope = new Rope(config.Rope, config.HeadDim, device);
         Backend = device.type == DeviceType.CUDA ? AttentionBackend.Sdpa : AttentionBackend.Explicit;
     }
@@ -208,12 +214,12 @@ public sealed class DecoderModel : IDisposable
         Tensor attn = Backend == AttentionBackend.Sdpa
             ? SdpaAttention(q, keys, values, batch, probe)
             : Attention(q, keys, values, batch.Mask, probe);
-        Tensor h = hidden + F.linear(attn.reshape(r, heads * d), w.OProj, w.OBias);
+        Tensor h = hidden.add(F.linear(attn.reshape(r, heads * d), w.OProj, w.OBias), One);
 
         Tensor m = RmsNorm(h, w.PostAttentionNorm);
         Tensor gate = F.linear(m, w.GateProj, w.GateBias);
         Tensor up = F.linear(m, w.UpProj, w.UpBias);
-        Tensor output = h + F.linear(F.silu(gate) * up, w.DownProj, w.DownBias);
+        Tensor output = h.add(F.linear(F.silu(gate) * up, w.DownProj, w.DownBias), One);
         if (probe?.Importance is not null)
         {
             probe.Importance.MoveToOuterDisposeScope();
@@ -256,14 +262,16 @@ public sealed class DecoderModel : IDisposable
         _finalNorm.Dispose();
         _lmHead.Dispose();
         Rope.Dispose();
+        _scale.Dispose();
+        _eps.Dispose();
     }
 
     private Tensor RmsNorm(Tensor x, Tensor weight)
     {
         using var scope = NewDisposeScope();
         Tensor xf = x.to(ScalarType.Float32);
-        Tensor variance = xf.pow(2).mean(new long[] { -1 }, keepdim: true);
-        Tensor normed = (xf * rsqrt(variance + Config.RmsNormEps)).to(x.dtype);
+        Tensor variance = xf.pow(Two).mean(new long[] { -1 }, keepdim: true);
+        Tensor normed = (xf * rsqrt(variance.add(_eps))).to(x.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
     }
 
@@ -354,7 +362,7 @@ public sealed class DecoderModel : IDisposable
             Tensor idx = rows.narrow(0, start, len);
             Tensor qc = q.index_select(0, idx).view(len, kvHeads, groups, d).permute(1, 2, 0, 3).reshape(kvHeads, groups * len, d);
             Tensor scores = matmul(qc, kt).to(ScalarType.Float32).mul_(_scale).view(kvHeads, groups, len, nk);
-            scores = scores.masked_fill(mask.index_select(0, idx).logical_not(), float.NegativeInfinity);
+            scores = scores.masked_fill(mask.index_select(0, idx).logical_not(), NegativeInfinity);
             total.add_(F.softmax(scores, -1).sum(new long[] { 0, 1, 2 }));
         }
 
@@ -374,7 +382,7 @@ public sealed class DecoderModel : IDisposable
         Tensor kt = keys.permute(1, 2, 0);                 // [KVH, D, Nk]
         Tensor vv = values.permute(1, 0, 2);               // [KVH, Nk, D]
         Tensor scores = matmul(qg, kt).to(ScalarType.Float32).mul_(_scale).view(kvHeads, groups, r, nk);
-        scores = scores.masked_fill(mask.logical_not(), float.NegativeInfinity);
+        scores = scores.masked_fill(mask.logical_not(), NegativeInfinity);
         Tensor probs = F.softmax(scores, -1);
         if (probe is not null)
         {
