@@ -53,7 +53,7 @@ internal static class AgentsSample
             DemoWorld world;
             using (HfTokenizer tokenizer = HfTokenizer.FromDirectory(modelPath))
             {
-                world = DemoWorld.Create(t => tokenizer.Encode(t).Length, options.Conversations);
+                world = DemoWorld.Create(t => tokenizer.Encode(t).Length, options.Conversations, version: SparseX.World.WorldManifest.Read(modelPath));
             }
 
             var store = new DocumentStore(world.Conversations);

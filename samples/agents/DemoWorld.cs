@@ -35,9 +35,10 @@ internal sealed class DemoWorld
     /// <param name="countTokens">Counts a rendered conversation's tokens (the model's tokenizer).</param>
     /// <param name="conversations">How many conversations.</param>
     /// <param name="maxTokens">The longest conversation in tokens (it must fit the model's context).</param>
-    public static DemoWorld Create(Func<string, int> countTokens, int conversations = 3, int maxTokens = 960)
+    /// <param name="version">The question forms the model was trained on.</param>
+    public static DemoWorld Create(Func<string, int> countTokens, int conversations = 3, int maxTokens = 960, WorldVersion version = WorldVersion.V1)
     {
-        var generator = new CorpusGenerator(Seed, CorpusSplit.HeldOut, countTokens, maxTokens);
+        var generator = new CorpusGenerator(Seed, CorpusSplit.HeldOut, countTokens, maxTokens, version: version);
         List<Conversation> picked = [];
         for (long i = 0; picked.Count < conversations; i++)
         {

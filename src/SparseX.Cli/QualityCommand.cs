@@ -165,7 +165,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         }
 
         var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens);
-        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens);
+        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: SparseX.World.WorldManifest.Read(settings.Model));
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<QualityResult> results = null!;
@@ -191,6 +191,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             seed = p.Seed,
             questions = p.Questions,
             max_new_tokens = p.MaxNewTokens,
+            world_version = (int)options.World,
             date = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             command,
             wall_seconds = wall,

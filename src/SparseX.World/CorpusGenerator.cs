@@ -50,7 +50,8 @@ public sealed class CorpusGenerator
     /// <param name="countTokens">Counts the tokens of a rendered conversation (to keep it under <paramref name="maxTokens"/>).</param>
     /// <param name="maxTokens">The longest conversation in tokens.</param>
     /// <param name="toolShare">The share of tool-use conversations.</param>
-    public CorpusGenerator(int seed, CorpusSplit split, Func<string, int> countTokens, int maxTokens = 1024, double toolShare = 0.3)
+    /// <param name="version">The question forms (<see cref="WorldVersion"/>).</param>
+    public CorpusGenerator(int seed, CorpusSplit split, Func<string, int> countTokens, int maxTokens = 1024, double toolShare = 0.3, WorldVersion version = WorldVersion.V1)
     {
         ArgumentNullException.ThrowIfNull(countTokens);
         _seed = seed;
@@ -58,7 +59,11 @@ public sealed class CorpusGenerator
         _countTokens = countTokens;
         MaxTokens = maxTokens;
         ToolShare = toolShare;
+        Version = version;
     }
+
+    /// <summary>Gets the question forms.</summary>
+    public WorldVersion Version { get; }
 
     /// <summary>Gets the longest conversation in tokens.</summary>
     public int MaxTokens { get; }
@@ -83,6 +88,7 @@ public sealed class CorpusGenerator
         var companiesSrc = heldOut ? pool.HeldOutCompanies : pool.Companies;
         var peopleSrc = heldOut ? pool.HeldOutPeople : pool.People;
         var productsSrc = heldOut ? pool.HeldOutProducts : pool.Products;
+        bool v2 = Version == WorldVersion.V2;
 
         int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
@@ -90,10 +96,11 @@ public sealed class CorpusGenerator
         // People: founders [0, n), engineers [n, n + 2), hired chief engineers [n + 2, 2n + 2); first names distinct.
         var people = Distinct(peopleSrc, (2 * nCompanies) + 2, rng, p => p.Split(' ')[0]);
         var cities = Distinct(pool.Cities, nCompanies + 2, rng, c => c);
-        var products = Distinct(productsSrc, nCompanies, rng, p => p.Split(' ')[0]);
+        var products = Distinct(productsSrc, nCompanies + (v2 ? 2 : 0), rng, p => p.Split(' ')[0]);
         string Founder(int i) => people[i];
         string Engineer(int j) => people[nCompanies + j];
         string Hired(int i) => people[nCompanies + 2 + i];
+        string Project(int j) => products[nCompanies + j];
 
         QuestionKind kind = DrawKind(rng);
         int target = rng.Next(nCompanies);
@@ -118,8 +125,8 @@ public sealed class CorpusGenerator
                 intro.Echoes.Add($"{c} still honours its founder {Founder(i)} .");
             }
 
-            asked.Add(new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c));
-            asked.Add(new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c));
+            asked.Add(v2 ? new(QuestionKind.Direct, $"Which company is based in {cities[i]} ?", c, cities[i]) : new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c));
+            asked.Add(v2 ? new(QuestionKind.Direct, $"Which company was founded by {Founder(i)} ?", c, Founder(i)) : new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c));
             var unit = new List<Document> { intro };
             if ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0)
             {
@@ -147,18 +154,24 @@ public sealed class CorpusGenerator
             var intro = new Document();
             intro.Key($"{Engineer(j)} is an engineer from {cities[nCompanies + j]} .");
             var joined = new Document();
-            joined.Key($"The person above later joined {joinedCompany} as head of design .");
+            joined.Key(v2 ? $"The person above later handled the {Project(j)} project ." : $"The person above later joined {joinedCompany} as head of design .");
             units.Add([intro, joined]);
-            asked.Add(new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany));
+            asked.Add(v2
+                ? new(QuestionKind.PersonAbove, $"Who handled the {Project(j)} project ?", Engineer(j), Project(j))
+                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany));
         }
 
+        // The primary question: (kind, the answer or, for V2's Direct forms that both answer the company, the key).
         string primaryAnswer = kind switch
         {
             QuestionKind.Direct => rng.Next(2) == 0 ? cities[target] : Founder(target),
             QuestionKind.CompanyAbove or QuestionKind.Alias => companies[target],
             _ => Engineer(personTarget),
         };
-        var questions = new List<QuestionAnswer> { asked.First(q => q.Kind == kind && q.Answer == primaryAnswer) };
+        var questions = new List<QuestionAnswer>
+        {
+            asked.First(q => q.Kind == kind && (v2 && kind == QuestionKind.Direct ? q.Query == primaryAnswer : q.Answer == primaryAnswer)),
+        };
         asked.Remove(questions[0]);
         int wanted = rng.Next(1, maxQuestions + 1);
         for (int attempt = 0; questions.Count < wanted && asked.Count > 0 && attempt < 8 * maxQuestions; attempt++)
@@ -178,7 +191,7 @@ public sealed class CorpusGenerator
         int minFillers = (int)Math.Round(3 * difficulty), maxFillers = 2 + (int)Math.Round(12 * difficulty);
         foreach (Document d in docs)
         {
-            AddFillers(d, rng.Next(minFillers, maxFillers), rng, cities);
+            AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities);
             d.Sentences.AddRange(d.Echoes.Select(e => (e, false)));
         }
 

@@ -87,4 +87,66 @@ public class CorpusGeneratorTests
         var eval2 = new CorpusGenerator(2, CorpusSplit.HeldOut, Count);
         Assert.NotEqual(eval.Sample(0).Render(), eval2.Sample(0).Render());
     }
+
+    [Fact]
+    public void VersionOneConversationsStayExactlyAsTheCommittedModelWasTrainedOn()
+    {
+        // models/sparsex-demo was trained and is evaluated on these; a change here silently changes its benchmark.
+        var gen = new CorpusGenerator(1, CorpusSplit.HeldOut, Count);
+        string all = string.Concat(Enumerable.Range(0, 20).Select(i => gen.Sample(i).Render()));
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(all)));
+        Assert.True(VersionOneHash == hash, hash);
+    }
+
+    [Fact]
+    public void VersionTwoKeysOccurInOneDocumentOnly()
+    {
+        var gen = new CorpusGenerator(6, CorpusSplit.Train, Count, version: WorldVersion.V2);
+        var seen = new HashSet<QuestionKind>();
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 4);
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind is QuestionKind.Direct or QuestionKind.PersonAbove))
+            {
+                seen.Add(q.Kind);
+                var holding = conv.Documents.Where(d => d.Contains(q.Query + " ", StringComparison.Ordinal)).ToList();
+                string holder = Assert.Single(holding);
+                if (q.Kind == QuestionKind.Direct)
+                {
+                    Assert.StartsWith(q.Answer + " ", holder, StringComparison.Ordinal);
+                }
+                else
+                {
+                    int at = conv.Documents.ToList().IndexOf(holder);
+                    Assert.StartsWith("The person above later handled the " + q.Query + " project .", holder, StringComparison.Ordinal);
+                    Assert.StartsWith(q.Answer + " is an engineer", conv.Documents[at - 1], StringComparison.Ordinal);
+                    Assert.DoesNotContain(q.Answer, holder, StringComparison.Ordinal);
+                }
+            }
+        }
+
+        Assert.Equal(2, seen.Count);
+    }
+
+    [Fact]
+    public void TheManifestSaysWhichVersionAModelKnows()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "sparsex-world-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            Assert.Equal(WorldVersion.V1, WorldManifest.Read(dir));
+            WorldManifest.Write(dir, WorldVersion.V2);
+            Assert.Equal(WorldVersion.V2, WorldManifest.Read(dir));
+            File.WriteAllText(Path.Combine(dir, WorldManifest.FileName), "{\"world_version\": 7}");
+            var e = Assert.Throws<InvalidDataException>(() => WorldManifest.Read(dir));
+            Assert.Contains(WorldManifest.FileName, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private const string VersionOneHash = "1B744CF7C8EA170E12833763B26C3D772E8FDAA138BC75DC624D20A2298361F1";
 }

@@ -7,7 +7,7 @@ using SparseX.Train.Training;
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|tiny] [--seed N] [--minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N]
+//                     [--questions K] [--curriculum-steps N] [--world 1|2]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train [options]");
@@ -20,6 +20,9 @@ for (int i = 1; i + 1 < args.Length; i += 2)
     opts[args[i].TrimStart('-')] = args[i + 1];
 }
 
+WorldVersion World(string value) => int.TryParse(value, out int v) && Enum.IsDefined((WorldVersion)v)
+    ? (WorldVersion)v
+    : throw new ArgumentException($"--world: '{value}' is not a world version (1 or 2).");
 string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
 int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
@@ -27,7 +30,7 @@ double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToSt
 switch (args[0])
 {
     case "sample":
-        var gen = new CorpusGenerator(Int("seed", 1), Opt("split", "train") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => ByteLevel.PreTokenize(t).Count());
+        var gen = new CorpusGenerator(Int("seed", 1), Opt("split", "train") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => ByteLevel.PreTokenize(t).Count(), version: World(Opt("world", "1")));
         for (int i = 0; i < Int("count", 2); i++)
         {
             Conversation c = gen.Sample(i, Dbl("difficulty", 1), Int("questions", 1));
@@ -55,7 +58,8 @@ switch (args[0])
         using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
         {
             var enc = new SampleEncoder(tok);
-            var g = new CorpusGenerator(Int("seed", 1), Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => tok.Encode(t).Length);
+            var g = new CorpusGenerator(Int("seed", 1), Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => tok.Encode(t).Length,
+                version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")));
             for (int i = Int("index", 0); i < Int("index", 0) + Int("count", 4); i++)
             {
                 Conversation c = g.Sample(i);
@@ -108,6 +112,7 @@ switch (args[0])
             ContextWeight = (float)Dbl("context-weight", 0.1),
             Questions = Int("questions", 1),
             CurriculumSteps = Int("curriculum-steps", 0),
+            World = World(Opt("world", "1")),
         };
         new Trainer(options, Console.Out).Run();
         return 0;

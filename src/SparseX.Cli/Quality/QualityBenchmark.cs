@@ -50,7 +50,7 @@ internal sealed class QualityBenchmark
             c.ToPolicy().Validate(_model.NumLayers);
         }
 
-        var corpus = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, text => _tokenizer.Encode(text).Length, options.MaxPromptTokens ?? _model.Config.MaxPositionEmbeddings);
+        var corpus = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, text => _tokenizer.Encode(text).Length, options.MaxPromptTokens ?? _model.Config.MaxPositionEmbeddings, version: options.World);
         var tallies = options.Configurations.Select(c => new QualityTally(c)).ToList();
         for (int q = 0; q < options.Questions; q++)
         {

@@ -6,4 +6,5 @@ namespace SparseX.Cli.Quality;
 /// <param name="Configurations">The grid.</param>
 /// <param name="MaxNewTokens">The longest greedy answer.</param>
 /// <param name="MaxPromptTokens">The longest conversation the corpus generates (default: the model's context).</param>
-internal sealed record QualityOptions(int Seed, int Questions, IReadOnlyList<QualityConfiguration> Configurations, int MaxNewTokens = 8, int? MaxPromptTokens = null);
+/// <param name="World">The question forms the model was trained on (its <c>sparsex_world.json</c>).</param>
+internal sealed record QualityOptions(int Seed, int Questions, IReadOnlyList<QualityConfiguration> Configurations, int MaxNewTokens = 8, int? MaxPromptTokens = null, SparseX.World.WorldVersion World = SparseX.World.WorldVersion.V1);

@@ -37,9 +37,9 @@ public static class WordTokenizerBuilder
             Add(" " + w);
         }
 
-        foreach (CorpusSplit split in Enum.GetValues<CorpusSplit>())
+        foreach (var (split, version) in from sp in Enum.GetValues<CorpusSplit>() from v in Enum.GetValues<WorldVersion>() select (sp, v))
         {
-            var gen = new CorpusGenerator(0, split, _ => 0, int.MaxValue, toolShare: 0.5);
+            var gen = new CorpusGenerator(0, split, _ => 0, int.MaxValue, toolShare: 0.5, version: version);
             for (int i = 0; i < samples; i++)
             {
                 foreach (ChatMessage m in gen.Sample(i).Messages)

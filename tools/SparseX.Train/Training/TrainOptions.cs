@@ -43,6 +43,9 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the steps over which the corpus difficulty ramps from 0 to 1 (0: always 1).</summary>
     public int CurriculumSteps { get; set; }
 
+    /// <summary>Gets or sets the world's question forms (written to the export's <c>sparsex_world.json</c>).</summary>
+    public SparseX.World.WorldVersion World { get; set; } = SparseX.World.WorldVersion.V1;
+
     /// <summary>Gets or sets the peak learning rate.</summary>
     public double LearningRate { get; set; } = 2e-3;
 

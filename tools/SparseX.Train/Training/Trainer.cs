@@ -104,8 +104,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         log.WriteLine($"model: {model.ParameterCount / 1e6:F2}M parameters, vocab {config.VocabSize}, device {device}, compute {compute}");
 
         int Count(string text) => fast.Encode(text).Length;
-        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context);
-        var evalGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context);
+        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World);
+        var evalGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context, version: options.World);
         var losses = new JsonArray();
         var sw = Stopwatch.StartNew();
         double budget = options.Minutes * 60;
@@ -203,6 +203,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["context"] = options.Context,
             ["context_weight"] = options.ContextWeight,
             ["questions_per_conversation"] = options.Questions,
+            ["world_version"] = (int)options.World,
             ["curriculum_steps"] = options.CurriculumSteps,
             ["learning_rate"] = options.LearningRate,
             ["seconds_this_run"] = Math.Round(seconds, 1),
@@ -218,6 +219,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         if (options.ExportDirectory is { } export)
         {
             HfExporter.Export(model, tokDir, export);
+            WorldManifest.Write(export, options.World);
             File.Copy(Path.Combine(options.RunDirectory, "train_log.json"), Path.Combine(export, "train_log.json"), overwrite: true);
             WriteCheckPrompts(tok, evalGen, Path.Combine(options.RunDirectory, "check_prompts.json"));
             log.WriteLine($"exported to {export}");

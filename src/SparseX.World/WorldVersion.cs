@@ -1,0 +1,18 @@
+namespace SparseX.World;
+
+/// <summary>
+/// The version of the world's question forms. A model is evaluated with the version it was trained on
+/// (<see cref="WorldManifest"/> in its directory says which; none means <see cref="V1"/>).
+/// </summary>
+public enum WorldVersion
+{
+    /// <summary>The committed demo model's world: "Where is C based ?", "Who founded C ?", "The person above later
+    /// joined C as head of design ." / "Who joined C as head of design ?".</summary>
+    V1 = 1,
+
+    /// <summary>Every look-up key occurs once in a conversation: "Which company is based in CITY ?", "Which company was
+    /// founded by P ?", "The person above later handled the X project ." / "Who handled the X project ?"; filler
+    /// sentences name only the engineers' cities. (A model trained on V1 learned unique-key look-ups but not
+    /// look-ups of a company named in several documents.)</summary>
+    V2 = 2,
+}
