@@ -7,7 +7,7 @@ using SparseX.Train.Training;
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|tiny] [--seed N] [--minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--world 1|2]
+//                     [--questions K] [--curriculum-steps N] [--world 1|2] [--copy-share S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train [options]");
@@ -113,6 +113,7 @@ switch (args[0])
             Questions = Int("questions", 1),
             CurriculumSteps = Int("curriculum-steps", 0),
             World = World(Opt("world", "1")),
+            CopyShare = Dbl("copy-share", 0),
         };
         new Trainer(options, Console.Out).Run();
         return 0;

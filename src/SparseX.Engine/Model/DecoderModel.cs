@@ -17,9 +17,10 @@ public sealed class DecoderModel : IDisposable
     private readonly Tensor _embed;
     private readonly Tensor _finalNorm;
     private readonly Tensor _lmHead;
-    // Long-lived Scalars for the per-layer hot path. TorchSharp passes a Scalar to native code by raw handle, so an
-    // implicitly converted temporary can be finalized by the GC while the call still uses it; in Release GPU training
-    // this crashed 3 of 7 runs ("Unknown scalar type"). These fields keep the ones used on every layer alive.
+    // Long-lived Scalars for the per-layer hot path, and explicit alpha on add (TorchSharp's add(x) makes a temporary
+    // alpha = 1). TorchSharp passes a Scalar to native code by raw handle, so a temporary can be finalized by a GC on
+    // another thread while the call still uses it; in GPU training this crashed 3 of 7 runs ("Unknown scalar type"),
+    // and a CPU test once ("toFloat").
     private static readonly Scalar One = 1.ToScalar(), Two = 2.ToScalar(), NegativeInfinity = float.NegativeInfinity.ToScalar();
     private readonly Scalar _scale;
     private readonly Scalar _eps;
@@ -271,7 +272,7 @@ public sealed class DecoderModel : IDisposable
         using var scope = NewDisposeScope();
         Tensor xf = x.to(ScalarType.Float32);
         Tensor variance = xf.pow(Two).mean(new long[] { -1 }, keepdim: true);
-        Tensor normed = (xf * rsqrt(variance.add(_eps))).to(x.dtype);
+        Tensor normed = (xf * rsqrt(variance.add(_eps, One))).to(x.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
     }
 
@@ -363,7 +364,7 @@ public sealed class DecoderModel : IDisposable
             Tensor qc = q.index_select(0, idx).view(len, kvHeads, groups, d).permute(1, 2, 0, 3).reshape(kvHeads, groups * len, d);
             Tensor scores = matmul(qc, kt).to(ScalarType.Float32).mul_(_scale).view(kvHeads, groups, len, nk);
             scores = scores.masked_fill(mask.index_select(0, idx).logical_not(), NegativeInfinity);
-            total.add_(F.softmax(scores, -1).sum(new long[] { 0, 1, 2 }));
+            total.add_(F.softmax(scores, -1).sum(new long[] { 0, 1, 2 }), One);
         }
 
         return total;

@@ -59,12 +59,12 @@ public sealed class AdamW : IDisposable
         double clip = MaxGradNorm > 0 && norm > MaxGradNorm ? MaxGradNorm / (norm + 1e-6) : 1.0;
         double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
 
-        // Every Scalar is explicit and lives to the end of the step: TorchSharp passes an implicitly converted
-        // Scalar to native code by raw handle, and a GC finalizing that temporary mid-call crashed Release runs on
-        // the GPU ("Unknown scalar type" in addcmul_).
+        // Every Scalar is explicit and lives to the end of the step, and no call leaves TorchSharp to make one (add_(x)
+        // makes alpha = 1 itself): TorchSharp passes Scalars to native code by raw handle, and a GC on another thread
+        // can finalize a temporary mid-call ("Unknown scalar type" / "toFloat" crashes on the GPU and in CI).
         using Scalar clipS = clip.ToScalar(), beta1 = Beta1.ToScalar(), oneMinusBeta1 = (1 - Beta1).ToScalar();
         using Scalar beta2 = Beta2.ToScalar(), oneMinusBeta2 = (1 - Beta2).ToScalar(), invBc2 = (1 / bc2).ToScalar();
-        using Scalar eps = 1e-8.ToScalar(), decay = (1 - (lr * WeightDecay)).ToScalar(), step = (-lr / bc1).ToScalar();
+        using Scalar one = 1.ToScalar(), eps = 1e-8.ToScalar(), decay = (1 - (lr * WeightDecay)).ToScalar(), step = (-lr / bc1).ToScalar();
         foreach (var (name, p) in _params)
         {
             Tensor g = clip < 1.0 ? grads[name].mul(clipS) : grads[name];
@@ -75,7 +75,7 @@ public sealed class AdamW : IDisposable
                 p.mul_(decay);
             }
 
-            p.addcdiv_(M[name], V[name].mul(invBc2).sqrt_().add_(eps), value: step);
+            p.addcdiv_(M[name], V[name].mul(invBc2).sqrt_().add_(eps, one), value: step);
             p.grad?.zero_();
         }
 

@@ -10,6 +10,25 @@ namespace SparseX.Train.Training;
 /// </summary>
 public static class CopyTask
 {
+    /// <summary>One copy-task row: <paramref name="length"/> random tokens shown twice, loss on the second copy only.</summary>
+    /// <param name="rng">The random source.</param>
+    /// <param name="length">Length of the random sequence.</param>
+    /// <param name="vocabSize">Tokens are drawn from [4, vocabSize) (ids below 4 are the special tokens).</param>
+    /// <returns>The row (its "answer" span is the second copy).</returns>
+    public static EncodedSample Row(Random rng, int length, int vocabSize)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        var ids = new int[2 * length];
+        var weights = new float[2 * length];
+        for (int j = 0; j < length; j++)
+        {
+            ids[j] = ids[length + j] = rng.Next(4, vocabSize);
+            weights[length + j] = 1;
+        }
+
+        return new EncodedSample(ids, weights, length, 2 * length);
+    }
+
     /// <summary>Trains a fresh model on the copy task.</summary>
     /// <param name="config">The model shape.</param>
     /// <param name="steps">Optimizer steps.</param>
@@ -35,10 +54,11 @@ public static class CopyTask
             var w = new float[batch * t];
             for (int i = 0; i < batch; i++)
             {
-                for (int j = 0; j < length; j++)
+                EncodedSample row = Row(rng, length, config.VocabSize);
+                for (int j = 0; j < t; j++)
                 {
-                    ids[(i * t) + j] = ids[(i * t) + length + j] = rng.Next(4, config.VocabSize);
-                    w[(i * t) + length + j] = 1;
+                    ids[(i * t) + j] = row.Ids[j];
+                    w[(i * t) + j] = row.Weights[j];
                 }
             }
 

@@ -14,8 +14,9 @@ namespace SparseX.Train.Training;
 /// </summary>
 public sealed class LlamaTrainModel : IDisposable
 {
-    // Long-lived Scalars for the hot path: an implicitly converted temporary can be finalized while native code
-    // still uses it (TorchSharp passes it by raw handle), which crashed Release GPU runs.
+    // Long-lived Scalars for the hot path, and explicit alpha on add (TorchSharp's add(x) makes a temporary alpha = 1):
+    // TorchSharp passes Scalars to native code by raw handle, and a GC on another thread can finalize a temporary
+    // while the call still uses it ("Unknown scalar type" / "toFloat" crashes on the GPU and in CI).
     private static readonly Scalar One = 1.ToScalar(), Two = 2.ToScalar();
     private readonly Dictionary<string, Tensor> _params;
     private readonly Scalar _eps;
@@ -146,8 +147,8 @@ public sealed class LlamaTrainModel : IDisposable
             Tensor q = F.linear(h, W(p + "self_attn.q_proj.weight")).view(b, t, hq, d).transpose(1, 2);
             Tensor k = F.linear(h, W(p + "self_attn.k_proj.weight")).view(b, t, hkv, d).transpose(1, 2);
             Tensor v = F.linear(h, W(p + "self_attn.v_proj.weight")).view(b, t, hkv, d).transpose(1, 2);
-            q = (q * cos) + (RotateHalf(q) * sin);
-            k = (k * cos) + (RotateHalf(k) * sin);
+            q = (q * cos).add(RotateHalf(q) * sin, One);
+            k = (k * cos).add(RotateHalf(k) * sin, One);
             if (hq != hkv)
             {
                 k = k.repeat_interleave(hq / hkv, dim: 1);
@@ -189,7 +190,7 @@ public sealed class LlamaTrainModel : IDisposable
     private Tensor RmsNorm(Tensor x, Tensor weight)
     {
         Tensor xf = x.to(ScalarType.Float32);
-        xf = xf * xf.pow(Two).mean([-1L], keepdim: true).add(_eps).rsqrt();
+        xf = xf * xf.pow(Two).mean([-1L], keepdim: true).add(_eps, One).rsqrt();
         return weight * xf.to(x.dtype);
     }
 
@@ -202,7 +203,9 @@ public sealed class LlamaTrainModel : IDisposable
     private (Tensor Cos, Tensor Sin) RopeTables(long t, ScalarType dtype)
     {
         int d = Config.HeadDim;
-        Tensor invFreq = 1.0 / pow(Config.RopeTheta, arange(0, d, 2, ScalarType.Int64, Device).to(ScalarType.Float32) / d);
+        using Scalar headDim = ((double)d).ToScalar();
+        Tensor theta = tensor((float)Config.RopeTheta, ScalarType.Float32, Device);
+        Tensor invFreq = pow(theta, arange(0, d, 2, ScalarType.Int64, Device).to(ScalarType.Float32).div(headDim)).reciprocal();
         Tensor pos = arange(t, ScalarType.Int64, Device).to(ScalarType.Float32);
         Tensor freqs = outer(pos, invFreq);
         Tensor emb = cat([freqs, freqs], -1);

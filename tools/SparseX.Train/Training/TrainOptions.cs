@@ -46,6 +46,10 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the world's question forms (written to the export's <c>sparsex_world.json</c>).</summary>
     public SparseX.World.WorldVersion World { get; set; } = SparseX.World.WorldVersion.V1;
 
+    /// <summary>Gets or sets the share of batch rows that are copy-task rows (<see cref="CopyTask.Row"/>, 64 random tokens
+    /// shown twice): an induction warm-up, since the corpus alone did not form a copy head in the committed model.</summary>
+    public double CopyShare { get; set; }
+
     /// <summary>Gets or sets the peak learning rate.</summary>
     public double LearningRate { get; set; } = 2e-3;
 

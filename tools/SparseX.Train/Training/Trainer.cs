@@ -49,7 +49,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         using var tok = HfTokenizer.FromDirectory(tokDir);
         WordLevelEncoder fast = WordLevelEncoder.Load(tokDir);
         var encoder = new SampleEncoder(fast.Encode, options.ContextWeight);
-        int vocab = ((tok.VocabSize + 63) / 64) * 64;
+        int vocabTokens = tok.VocabSize;
+        int vocab = ((vocabTokens + 63) / 64) * 64;
         TrainModelConfig config = options.Preset switch
         {
             "tiny" => TrainModelConfig.Tiny(vocab),
@@ -117,7 +118,15 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             {
                 var samples = new EncodedSample[options.Batch];
                 double difficulty = Difficulty(s);
-                Parallel.For(0, options.Batch, i => samples[i] = encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions)));
+                Parallel.For(0, options.Batch, i =>
+                {
+                    // A share of rows are copy-task rows (an induction warm-up); the draw is per (step, row), so a
+                    // resumed run sees the same data.
+                    var rowRng = new Random(unchecked((int)((s * 1_000_003) + i)));
+                    samples[i] = rowRng.NextDouble() < options.CopyShare
+                        ? CopyTask.Row(rowRng, 64, vocabTokens)
+                        : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
+                });
                 int t = samples.Max(x => x.Ids.Length);
                 var ids = new long[options.Batch * t];
                 var w = new float[options.Batch * t];
@@ -204,6 +213,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["context_weight"] = options.ContextWeight,
             ["questions_per_conversation"] = options.Questions,
             ["world_version"] = (int)options.World,
+            ["copy_share"] = options.CopyShare,
             ["curriculum_steps"] = options.CurriculumSteps,
             ["learning_rate"] = options.LearningRate,
             ["seconds_this_run"] = Math.Round(seconds, 1),
