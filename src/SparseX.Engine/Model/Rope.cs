@@ -10,6 +10,8 @@ namespace SparseX.Engine.Model;
 /// </summary>
 public sealed class Rope : IDisposable
 {
+    // Explicit alpha for add: TorchSharp's add(x) makes a temporary Scalar that a GC can finalize mid-call (DecoderModel).
+    private static readonly Scalar One = 1.ToScalar();
     private readonly Tensor _invFreq;
 
     /// <summary>Initializes a new instance of the <see cref="Rope"/> class.</summary>
@@ -94,7 +96,7 @@ public sealed class Rope : IDisposable
         using var scope = NewDisposeScope();
         Tensor c = cos.unsqueeze(1).to(x.dtype);
         Tensor s = sin.unsqueeze(1).to(x.dtype);
-        return ((x * c) + (RotateHalf(x) * s)).MoveToOuterDisposeScope();
+        return (x * c).add(RotateHalf(x) * s, One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -113,10 +115,11 @@ public sealed class Rope : IDisposable
         }
 
         using var scope = NewDisposeScope();
-        Tensor angle = _invFreq * (float)delta;
+        using Scalar shift = ((float)delta).ToScalar();
+        Tensor angle = _invFreq.mul(shift);
         Tensor emb = cat(new[] { angle, angle }, 0);
         Tensor kf = k.to(ScalarType.Float32);
-        Tensor rotated = (kf * emb.cos()) + (RotateHalf(kf) * emb.sin());
+        Tensor rotated = (kf * emb.cos()).add(RotateHalf(kf) * emb.sin(), One);
         return rotated.to(k.dtype).MoveToOuterDisposeScope();
     }
 
