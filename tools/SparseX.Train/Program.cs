@@ -3,14 +3,16 @@ using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q]
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1|2]
+// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--world 1|2]
+// sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train tokenizer --out DIR
-// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|tiny] [--seed N] [--minutes M]
+// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--seed N] [--minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
 //                     [--questions K] [--curriculum-steps N] [--world 1|2] [--copy-share S]
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train [options]");
+    Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|copytest|datarate [options]");
     return 2;
 }
 
