@@ -200,7 +200,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         };
         string meta = QualityReport.WriteJson(settings.Json, results, metadata);
         string plot = settings.Plot ?? Path.ChangeExtension(settings.Json, ".png");
-        QualityPlot.Save(results, $"{modelName} · {p.Questions} q · seed {p.Seed}", plot);
+        QualityPlot.Save(results, QualityPlot.Caption(modelName, p.Questions, p.Seed), plot);
         var written = new List<string> { settings.Json, meta, plot };
         if (settings.Markdown is not null)
         {
@@ -226,7 +226,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         using var metadata = System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta));
         string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(metadata.RootElement.GetProperty("model").GetString() ?? "model"));
         string plot = settings.Plot ?? Path.ChangeExtension(settings.Json, ".png");
-        QualityPlot.Save(results, $"{modelName} · {metadata.RootElement.GetProperty("questions").GetInt32()} q · seed {metadata.RootElement.GetProperty("seed").GetInt32()}", plot);
+        QualityPlot.Save(results, QualityPlot.Caption(modelName, metadata.RootElement.GetProperty("questions").GetInt32(), metadata.RootElement.GetProperty("seed").GetInt32()), plot);
         AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(plot)}[/]");
         return 0;
     }

@@ -30,9 +30,6 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
             ? $"naive (None) F={FullLayers}"
             : $"{Selector} r={Budget!.Value.ToString("0.###", CultureInfo.InvariantCulture)} F={FullLayers}" + (BoundaryTokens > 0 ? $" m={BoundaryTokens}" : string.Empty);
 
-    /// <summary>Gets the line this configuration belongs to in the plot: the selector, with m when it is set.</summary>
-    public string Series => BoundaryTokens > 0 ? $"{Selector} m={BoundaryTokens}" : $"{Selector}";
-
     /// <summary>The engine policy of this configuration.</summary>
     /// <returns>The policy.</returns>
     public ReusePolicy ToPolicy() => Mode == ReuseMode.Reuse

@@ -7,9 +7,16 @@ namespace SparseX.Cli.Quality;
 /// <summary>Exact match against budget r, one panel per F, one line per selector; FullPrefill and naive reuse as horizontal lines.</summary>
 internal static class QualityPlot
 {
+    /// <summary>The plot's caption: model, question count and seed.</summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="questions">Questions evaluated.</param>
+    /// <param name="seed">The held-out corpus seed.</param>
+    /// <returns>The caption.</returns>
+    public static string Caption(string model, int questions, int seed) => $"{model} · {questions} q · seed {seed}";
+
     /// <summary>Writes the PNG.</summary>
     /// <param name="results">The benchmark's results.</param>
-    /// <param name="title">The figure's title (model, questions, seed).</param>
+    /// <param name="title">The figure's title (<see cref="Caption"/>).</param>
     /// <param name="path">The PNG path.</param>
     public static void Save(IReadOnlyList<QualityResult> results, string title, string path)
     {

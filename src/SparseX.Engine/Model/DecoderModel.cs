@@ -17,11 +17,7 @@ public sealed class DecoderModel : IDisposable
     private readonly Tensor _embed;
     private readonly Tensor _finalNorm;
     private readonly Tensor _lmHead;
-    // Long-lived Scalars for the per-layer hot path, and explicit alpha on add (TorchSharp's add(x) makes a temporary
-    // alpha = 1). TorchSharp passes a Scalar to native code by raw handle, so a temporary can be finalized by a GC on
-    // another thread while the call still uses it; in GPU training this crashed 3 of 7 runs ("Unknown scalar type"),
-    // and a CPU test once ("toFloat").
-    private static readonly Scalar One = 1.ToScalar(), Two = 2.ToScalar(), NegativeInfinity = float.NegativeInfinity.ToScalar();
+    // Per-model Scalars kept alive with the model (see KeptScalars for why).
     private readonly Scalar _scale;
     private readonly Scalar _eps;
 
@@ -215,12 +211,12 @@ public sealed class DecoderModel : IDisposable
         Tensor attn = Backend == AttentionBackend.Sdpa
             ? SdpaAttention(q, keys, values, batch, probe)
             : Attention(q, keys, values, batch.Mask, probe);
-        Tensor h = hidden.add(F.linear(attn.reshape(r, heads * d), w.OProj, w.OBias), One);
+        Tensor h = hidden.add(F.linear(attn.reshape(r, heads * d), w.OProj, w.OBias), KeptScalars.One);
 
         Tensor m = RmsNorm(h, w.PostAttentionNorm);
         Tensor gate = F.linear(m, w.GateProj, w.GateBias);
         Tensor up = F.linear(m, w.UpProj, w.UpBias);
-        Tensor output = h.add(F.linear(F.silu(gate) * up, w.DownProj, w.DownBias), One);
+        Tensor output = h.add(F.linear(F.silu(gate) * up, w.DownProj, w.DownBias), KeptScalars.One);
         if (probe?.Importance is not null)
         {
             probe.Importance.MoveToOuterDisposeScope();
@@ -271,8 +267,8 @@ public sealed class DecoderModel : IDisposable
     {
         using var scope = NewDisposeScope();
         Tensor xf = x.to(ScalarType.Float32);
-        Tensor variance = xf.pow(Two).mean(new long[] { -1 }, keepdim: true);
-        Tensor normed = (xf * rsqrt(variance.add(_eps, One))).to(x.dtype);
+        Tensor variance = xf.pow(KeptScalars.Two).mean(new long[] { -1 }, keepdim: true);
+        Tensor normed = (xf * rsqrt(variance.add(_eps, KeptScalars.One))).to(x.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
     }
 
@@ -363,8 +359,8 @@ public sealed class DecoderModel : IDisposable
             Tensor idx = rows.narrow(0, start, len);
             Tensor qc = q.index_select(0, idx).view(len, kvHeads, groups, d).permute(1, 2, 0, 3).reshape(kvHeads, groups * len, d);
             Tensor scores = matmul(qc, kt).to(ScalarType.Float32).mul_(_scale).view(kvHeads, groups, len, nk);
-            scores = scores.masked_fill(mask.index_select(0, idx).logical_not(), NegativeInfinity);
-            total.add_(F.softmax(scores, -1).sum(new long[] { 0, 1, 2 }), One);
+            scores = scores.masked_fill(mask.index_select(0, idx).logical_not(), KeptScalars.NegativeInfinity);
+            total.add_(F.softmax(scores, -1).sum(new long[] { 0, 1, 2 }), KeptScalars.One);
         }
 
         return total;
@@ -383,7 +379,7 @@ public sealed class DecoderModel : IDisposable
         Tensor kt = keys.permute(1, 2, 0);                 // [KVH, D, Nk]
         Tensor vv = values.permute(1, 0, 2);               // [KVH, Nk, D]
         Tensor scores = matmul(qg, kt).to(ScalarType.Float32).mul_(_scale).view(kvHeads, groups, r, nk);
-        scores = scores.masked_fill(mask.logical_not(), NegativeInfinity);
+        scores = scores.masked_fill(mask.logical_not(), KeptScalars.NegativeInfinity);
         Tensor probs = F.softmax(scores, -1);
         if (probe is not null)
         {

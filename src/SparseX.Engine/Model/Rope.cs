@@ -10,8 +10,6 @@ namespace SparseX.Engine.Model;
 /// </summary>
 public sealed class Rope : IDisposable
 {
-    // Explicit alpha for add: TorchSharp's add(x) makes a temporary Scalar that a GC can finalize mid-call (DecoderModel).
-    private static readonly Scalar One = 1.ToScalar();
     private readonly Tensor _invFreq;
 
     /// <summary>Initializes a new instance of the <see cref="Rope"/> class.</summary>
@@ -96,7 +94,7 @@ public sealed class Rope : IDisposable
         using var scope = NewDisposeScope();
         Tensor c = cos.unsqueeze(1).to(x.dtype);
         Tensor s = sin.unsqueeze(1).to(x.dtype);
-        return (x * c).add(RotateHalf(x) * s, One).MoveToOuterDisposeScope();
+        return (x * c).add(RotateHalf(x) * s, KeptScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -119,7 +117,7 @@ public sealed class Rope : IDisposable
         Tensor angle = _invFreq.mul(shift);
         Tensor emb = cat(new[] { angle, angle }, 0);
         Tensor kf = k.to(ScalarType.Float32);
-        Tensor rotated = (kf * emb.cos()).add(RotateHalf(kf) * emb.sin(), One);
+        Tensor rotated = (kf * emb.cos()).add(RotateHalf(kf) * emb.sin(), KeptScalars.One);
         return rotated.to(k.dtype).MoveToOuterDisposeScope();
     }
 
