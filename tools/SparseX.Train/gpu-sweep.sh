@@ -13,16 +13,32 @@ export PYTHONUNBUFFERED=1
 # three concurrent runs ("Unknown scalar type"). Rare gen0 collections make that much less likely.
 export DOTNET_GCgen0size=0x10000000
 nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1
+# A device command is killed at its time limit with everything it started: at $SWEEP_DEADLINE seconds (default 560)
+# a watchdog packs every export that is not packed yet (the trainer exports before its final evaluation), so a run
+# whose evaluation or transformers check is still going still sends its model back.
+deadline=${SWEEP_DEADLINE:-560}
+names=()
 pids=()
 while [ $# -ge 2 ]; do
   name=$1; opts=$2; shift 2
+  names+=("$name")
   ( # shellcheck disable=SC2086
     "$work/train-gpu/sparsex-train" train --device cuda --run "$work/run-$name" --export "$work/$name" $opts \
+      && tar -C "$work" -cf "$out/$name.tar" "$name" \
       && python3 "$here/hf_check.py" "$work/$name" "$work/run-$name/check_prompts.json" \
-      && tar -C "$work" -cf "$out/$name.tar" "$name" ) > "$out/$name.log" 2>&1 &
+      && tar -C "$work" -cf "$out/$name.tar.part" "$name" && mv "$out/$name.tar.part" "$out/$name.tar" \
+      && touch "$work/$name.done" ) > "$out/$name.log" 2>&1 &
   pids+=($!)
 done
+( sleep "$deadline"
+  for name in "${names[@]}"; do
+    if [ ! -f "$work/$name.done" ] && [ -f "$work/$name/model.safetensors" ]; then
+      tar -C "$work" -cf "$out/$name.tar" "$name" && echo "watchdog: packed $name before its check finished" >> "$out/$name.log"
+    fi
+  done ) &
+watchdog=$!
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=1; done
+kill "$watchdog" 2>/dev/null || true
 grep -h "final\|exact match" "$out"/*.log || true
 exit $status

@@ -196,8 +196,19 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         producer.Wait();
         double seconds = sw.Elapsed.TotalSeconds;
         SaveCheckpoint(model, opt, step, trainedSeconds + seconds);
+
+        // Export before the (slow, greedy) final evaluation, so that a device call that runs out of time still has the
+        // trained model to send back; the evaluation's train_log.json is added to the export afterwards.
+        if (options.ExportDirectory is { } exportFirst)
+        {
+            HfExporter.Export(model, tokDir, exportFirst);
+            WorldManifest.Write(exportFirst, options.World);
+            WriteCheckPrompts(tok, evalGen, Path.Combine(options.RunDirectory, "check_prompts.json"));
+            log.WriteLine($"exported to {exportFirst}");
+        }
+
         var heldOut = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, options.EvalQuestions).Select(i => evalGen.Sample(i)).ToList(), compute);
-        var train = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, 256).Select(i => trainGen.Sample(10_000_000 + i)).ToList(), compute);
+        var train = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, Math.Min(256, options.EvalQuestions)).Select(i => trainGen.Sample(10_000_000 + i)).ToList(), compute);
         log.WriteLine($"final: step {step}, held-out exact match {heldOut.Accuracy:P1} ({options.EvalQuestions} questions; "
             + string.Join(", ", heldOut.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}")) + $"), train-split {train.Accuracy:P1}");
 
@@ -228,11 +239,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         File.WriteAllText(Path.Combine(options.RunDirectory, "train_log.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         if (options.ExportDirectory is { } export)
         {
-            HfExporter.Export(model, tokDir, export);
-            WorldManifest.Write(export, options.World);
             File.Copy(Path.Combine(options.RunDirectory, "train_log.json"), Path.Combine(export, "train_log.json"), overwrite: true);
-            WriteCheckPrompts(tok, evalGen, Path.Combine(options.RunDirectory, "check_prompts.json"));
-            log.WriteLine($"exported to {export}");
         }
 
         return summary;
