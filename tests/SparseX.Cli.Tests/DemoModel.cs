@@ -14,6 +14,7 @@ public sealed class DemoModel : IDisposable
         Model = DecoderModel.Load(Directory);
         Tokenizer = HfTokenizer.FromDirectory(Directory);
         Template = ChatTemplate.FromDirectory(Directory);
+        World = SparseX.World.WorldManifest.Read(Directory);
     }
 
     public string Directory { get; }
@@ -23,6 +24,9 @@ public sealed class DemoModel : IDisposable
     public HfTokenizer Tokenizer { get; }
 
     public ChatTemplate Template { get; }
+
+    /// <summary>Gets the world version the model was trained on (its <c>sparsex_world.json</c>); its questions are asked.</summary>
+    public SparseX.World.WorldVersion World { get; }
 
     internal QualityBenchmark Benchmark() => new(Model, Tokenizer, Template);
 

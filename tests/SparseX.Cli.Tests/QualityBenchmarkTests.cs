@@ -16,7 +16,7 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
     [Fact]
     public void BudgetOneEqualsFullPrefillAndEvaluatedRequestsReuse()
     {
-        var results = demo.Benchmark().Run(new QualityOptions(Seed: 3, Questions: 3, [Full, EverythingRecomputed, Naive, SparseQ, Random]));
+        var results = demo.Benchmark().Run(new QualityOptions(Seed: 3, Questions: 3, [Full, EverythingRecomputed, Naive, SparseQ, Random], World: demo.World));
         QualityResult full = results[0], all = results[1];
 
         // r = 1 recomputes every reused token: the answers and the first-token distribution are full prefill's.
@@ -43,7 +43,7 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
     [Fact]
     public void ResultsAreDeterministic()
     {
-        var options = new QualityOptions(Seed: 5, Questions: 2, [Naive, SparseQ, new(ReuseMode.Reuse, SelectorKind.KvDeviation, 0.1, 1)]);
+        var options = new QualityOptions(Seed: 5, Questions: 2, [Naive, SparseQ, new(ReuseMode.Reuse, SelectorKind.KvDeviation, 0.1, 1)], World: demo.World);
         var first = demo.Benchmark().Run(options);
         var second = demo.Benchmark().Run(options);
         Assert.Equal(first.Select(r => (r.ExactMatch, r.FirstTokenKl, r.OracleRecall, r.RecomputedTokens)), second.Select(r => (r.ExactMatch, r.FirstTokenKl, r.OracleRecall, r.RecomputedTokens)));

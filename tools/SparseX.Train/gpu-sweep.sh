@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs several training configurations at once on one GPU (the demo model is far too small to fill an H100):
-# each trains, exports and is checked with transformers; $out/<name>.log and $out/<name>.tar (the export) come back.
+# each trains, exports and is checked with transformers; $out/<name>.log and $out/<name>.tar.xz (the export) come back.
 # usage: bash <carry-dir>/gpu-sweep.sh <out-dir> <name> "<train options>" [<name> "<train options>" ...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +17,8 @@ nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1
 # a watchdog packs every export that is not packed yet (the trainer exports before its final evaluation), so a run
 # whose evaluation or transformers check is still going still sends its model back.
 deadline=${SWEEP_DEADLINE:-560}
+# An export with its references is about 18 MB, over the 16 MiB a file from the device may have: xz brings it to 14.
+pack() { tar -C "$work" -cf - "$1" | xz -1 -T4 > "$out/$1.tar.xz.part" && mv "$out/$1.tar.xz.part" "$out/$1.tar.xz"; }
 names=()
 pids=()
 while [ $# -ge 2 ]; do
@@ -24,16 +26,16 @@ while [ $# -ge 2 ]; do
   names+=("$name")
   ( # shellcheck disable=SC2086
     "$work/train-gpu/sparsex-train" train --device cuda --run "$work/run-$name" --export "$work/$name" $opts \
-      && tar -C "$work" -cf "$out/$name.tar" "$name" \
+      && pack "$name" \
       && python3 "$here/hf_check.py" "$work/$name" "$work/run-$name/check_prompts.json" \
-      && tar -C "$work" -cf "$out/$name.tar.part" "$name" && mv "$out/$name.tar.part" "$out/$name.tar" \
+      && pack "$name" \
       && touch "$work/$name.done" ) > "$out/$name.log" 2>&1 &
   pids+=($!)
 done
 ( sleep "$deadline"
   for name in "${names[@]}"; do
     if [ ! -f "$work/$name.done" ] && [ -f "$work/$name/model.safetensors" ]; then
-      tar -C "$work" -cf "$out/$name.tar" "$name" && echo "watchdog: packed $name before its check finished" >> "$out/$name.log"
+      pack "$name" && echo "watchdog: packed $name before its check finished" >> "$out/$name.log"
     fi
   done ) &
 watchdog=$!
