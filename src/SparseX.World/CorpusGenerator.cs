@@ -40,6 +40,8 @@ public sealed class CorpusGenerator
         "The old factory was sold in {y} .",
     ];
 
+    private static readonly string[] OpeningFillers = [.. Fillers.Where(f => f.StartsWith("The ", StringComparison.Ordinal))];
+
     private readonly int _seed;
     private readonly CorpusSplit _split;
     private readonly Func<string, int> _countTokens;
@@ -88,7 +90,8 @@ public sealed class CorpusGenerator
         var companiesSrc = heldOut ? pool.HeldOutCompanies : pool.Companies;
         var peopleSrc = heldOut ? pool.HeldOutPeople : pool.People;
         var productsSrc = heldOut ? pool.HeldOutProducts : pool.Products;
-        bool v2 = Version == WorldVersion.V2;
+        bool v2 = Version >= WorldVersion.V2;
+        bool v3 = Version >= WorldVersion.V3;
 
         int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
@@ -102,6 +105,10 @@ public sealed class CorpusGenerator
         string Hired(int i) => people[nCompanies + 2 + i];
         string Project(int j) => products[nCompanies + j];
 
+        // V1/V2 aliases are a company's first three letters (a spelling shortcut a model can learn without reading
+        // "also known as"); V3 gives each company the alias of another stem, so only the introduction links them.
+        string[] aliases = v3 ? DrawAliases(companies, rng) : companies.Select(EntityPool.Alias).ToArray();
+
         QuestionKind kind = DrawKind(rng);
         int target = rng.Next(nCompanies);
         var units = new List<List<Document>>();
@@ -112,7 +119,7 @@ public sealed class CorpusGenerator
             bool hasAlias = (kind == QuestionKind.Alias && i == target) || rng.Next(3) == 0;
             var intro = new Document();
             intro.Key(hasAlias
-                ? $"{c} , also known as {EntityPool.Alias(c)} , is a company based in {cities[i]} ."
+                ? $"{c} , also known as {aliases[i]} , is a company based in {cities[i]} ."
                 : $"{c} is a company based in {cities[i]} .");
             intro.Key($"It was founded in {rng.Next(1950, 2021)} by {Founder(i)} .");
             if (rng.Next(2) == 0)
@@ -140,7 +147,7 @@ public sealed class CorpusGenerator
             if (hasAlias && ((kind == QuestionKind.Alias && i == target) || rng.Next(2) == 0))
             {
                 var hire = new Document();
-                hire.Key($"{EntityPool.Alias(c)} hired {Hired(i)} as chief engineer .");
+                hire.Key($"{aliases[i]} hired {Hired(i)} as chief engineer .");
                 units.Add([hire]);
                 asked.Add(new(QuestionKind.Alias, $"Which company hired {Hired(i)} ?", c, Hired(i)));
             }
@@ -191,7 +198,7 @@ public sealed class CorpusGenerator
         int minFillers = (int)Math.Round(3 * difficulty), maxFillers = 2 + (int)Math.Round(12 * difficulty);
         foreach (Document d in docs)
         {
-            AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities);
+            AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities, firstAt: v3 ? 0 : 1);
             d.Sentences.AddRange(d.Echoes.Select(e => (e, false)));
         }
 
@@ -266,16 +273,36 @@ public sealed class CorpusGenerator
     /// <returns>The message content.</returns>
     public static string ToolCall(string query) => $"<tool_call>{{\"name\": \"search\", \"arguments\": {{\"query\": \"{query}\"}}}}</tool_call>";
 
-    private static void AddFillers(Document d, int count, Random rng, IReadOnlyList<string> cities)
+    /// <summary>Inserts <paramref name="count"/> filler sentences at random places from sentence <paramref name="firstAt"/> on
+    /// (1 keeps a document's first key sentence first; 0, in V3, lets references such as "The company above" sit
+    /// mid-document; a filler that opens a document starts with "The", a word that already opens documents, so a V2
+    /// tokenizer covers V3).</summary>
+    private static void AddFillers(Document d, int count, Random rng, IReadOnlyList<string> cities, int firstAt)
     {
         for (int k = 0; k < count; k++)
         {
-            string s = Fillers[rng.Next(Fillers.Length)]
-                .Replace("{n}", rng.Next(2, 100).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{y}", rng.Next(1950, 2026).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{city}", cities[rng.Next(cities.Count)], StringComparison.Ordinal);
-            d.Sentences.Insert(rng.Next(1, d.Sentences.Count + 1), (s, false));
+            string s = Fill(Fillers[rng.Next(Fillers.Length)], rng, cities);
+            int at = rng.Next(firstAt, d.Sentences.Count + 1);
+            if (at == 0 && !s.StartsWith("The ", StringComparison.Ordinal))
+            {
+                s = Fill(OpeningFillers[rng.Next(OpeningFillers.Length)], rng, cities);
+            }
+
+            d.Sentences.Insert(at, (s, false));
         }
+    }
+
+    private static string Fill(string template, Random rng, IReadOnlyList<string> cities) => template
+        .Replace("{n}", rng.Next(2, 100).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{y}", rng.Next(1950, 2026).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{city}", cities[rng.Next(cities.Count)], StringComparison.Ordinal);
+
+    /// <summary>One alias per company, each another stem's three letters: distinct, and none a company's own prefix.</summary>
+    private static string[] DrawAliases(List<string> companies, Random rng)
+    {
+        var own = companies.Select(EntityPool.Alias).ToHashSet(StringComparer.Ordinal);
+        string[] others = EntityPool.Instance.CompanyStems.Select(EntityPool.Alias).Where(a => !own.Contains(a)).Distinct(StringComparer.Ordinal).ToArray();
+        return [.. Distinct(others, companies.Count, rng, a => a)];
     }
 
     private static List<string> Distinct(IReadOnlyList<string> source, int n, Random rng, Func<string, string> key)

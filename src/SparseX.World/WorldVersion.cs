@@ -15,4 +15,10 @@ public enum WorldVersion
     /// sentences name only the engineers' cities. (A model trained on V1 learned unique-key look-ups but not
     /// look-ups of a company named in several documents.)</summary>
     V2 = 2,
+
+    /// <summary>V2's question forms with two shortcuts removed: an alias is another stem's three letters (not the
+    /// company's own, so only "also known as" links them), and filler sentences may precede a document's first key
+    /// sentence, so references such as "The company above" also sit mid-document (document heads alone no longer hold
+    /// every cross-document link). Uses no word V2 does not, so a V2 model's tokenizer covers it.</summary>
+    V3 = 3,
 }

@@ -132,6 +132,51 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void VersionThreeAliasesAreNotSpellingsAndReferencesMayStandMidDocument()
+    {
+        var gen = new CorpusGenerator(4, CorpusSplit.Train, Count, version: WorldVersion.V3);
+        int aliases = 0, hires = 0, midReferences = 0, references = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 4);
+            var docs = conv.Documents.ToList();
+            var aliasOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string d in docs)
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(d, @"(\w+ \w+) , also known as (\w+) , is a company");
+                if (m.Success)
+                {
+                    aliases++;
+                    Assert.NotEqual(EntityPool.Alias(m.Groups[1].Value), m.Groups[2].Value);
+                    aliasOf.Add(m.Groups[2].Value, m.Groups[1].Value);
+                }
+            }
+
+            Assert.Equal(aliasOf.Count, aliasOf.Values.Distinct(StringComparer.Ordinal).Count());
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.Alias))
+            {
+                hires++;
+                string hire = Assert.Single(docs, d => d.Contains($" hired {q.Query} as chief engineer .", StringComparison.Ordinal));
+                string alias = hire.Split(" hired ")[0].Split(' ')[^1];
+                Assert.Equal(q.Answer, aliasOf[alias]);
+            }
+
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.CompanyAbove))
+            {
+                references++;
+                int at = docs.FindIndex(d => d.Contains($"The company above launched the {q.Query} .", StringComparison.Ordinal));
+                Assert.True(at > 0, "the linking document follows another document");
+                Assert.Contains(q.Answer + " ", docs[at - 1], StringComparison.Ordinal);
+                Assert.DoesNotContain(q.Answer, docs[at], StringComparison.Ordinal);
+                midReferences += docs[at].StartsWith("The company above", StringComparison.Ordinal) ? 0 : 1;
+            }
+        }
+
+        Assert.True(aliases > 50 && hires > 10, $"{aliases} aliases, {hires} alias questions");
+        Assert.True(midReferences > references / 4 && midReferences < references, $"{midReferences} of {references} references mid-document");
+    }
+
+    [Fact]
     public void TheManifestSaysWhichVersionAModelKnows()
     {
         string dir = Path.Combine(Path.GetTempPath(), "sparsex-world-" + Guid.NewGuid().ToString("N"));

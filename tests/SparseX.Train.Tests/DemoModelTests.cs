@@ -35,4 +35,27 @@ public class DemoModelTests
         Assert.Equal(ChatMl.ImEnd, tok.EosToken);
         Assert.Equal(model.Config.EosTokenIds, [tok.TokenToId(ChatMl.ImEnd)!.Value]);
     }
+
+    [Fact]
+    public void CommittedTokenizerCoversEveryWorldVersion()
+    {
+        // A model continues training on another world version with --init only if its tokenizer has every word of it.
+        using var tok = HfTokenizer.FromDirectory(DemoDirectory());
+        int unk = tok.TokenToId("<unk>")!.Value;
+        foreach (WorldVersion version in Enum.GetValues<WorldVersion>())
+        {
+            foreach (CorpusSplit split in Enum.GetValues<CorpusSplit>())
+            {
+                var gen = new CorpusGenerator(9, split, text => tok.Encode(text).Length, version: version);
+                for (int i = 0; i < 60; i++)
+                {
+                    Conversation conv = gen.Sample(i, difficulty: i % 3 / 2.0, maxQuestions: 4);
+                    string text = conv.Render();
+                    int[] ids = tok.Encode(text);
+                    int at = Array.IndexOf(ids, unk);
+                    Assert.True(at < 0, $"{version} {split} sample {i}: <unk> after '{(at < 0 ? "" : tok.Decode(ids[Math.Max(0, at - 6)..at]))}'");
+                }
+            }
+        }
+    }
 }

@@ -3,13 +3,13 @@ using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1|2]
-// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--world 1|2]
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1|2|3]
+// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--world 1|2|3]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--seed N] [--minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--world 1|2] [--copy-share S]
+//                     [--questions K] [--curriculum-steps N] [--world 1|2|3] [--copy-share S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|copytest|datarate [options]");
@@ -24,7 +24,7 @@ for (int i = 1; i + 1 < args.Length; i += 2)
 
 WorldVersion World(string value) => int.TryParse(value, out int v) && Enum.IsDefined((WorldVersion)v)
     ? (WorldVersion)v
-    : throw new ArgumentException($"--world: '{value}' is not a world version (1 or 2).");
+    : throw new ArgumentException($"--world: '{value}' is not a world version (1, 2 or 3).");
 string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
 int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
