@@ -18,7 +18,7 @@ nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1
 # whose evaluation or transformers check is still going still sends its model back.
 deadline=${SWEEP_DEADLINE:-560}
 # An export with its references is about 18 MB, over the 16 MiB a file from the device may have: xz brings it to 14.
-pack() { tar -C "$work" -cf - "$1" | xz -1 -T4 > "$out/$1.tar.xz.part" && mv "$out/$1.tar.xz.part" "$out/$1.tar.xz"; }
+pack() { local part="$out/$1.tar.xz.$BASHPID"; tar -C "$work" -cf - "$1" | xz -1 -T4 > "$part" && mv "$part" "$out/$1.tar.xz"; }
 names=()
 pids=()
 while [ $# -ge 2 ]; do
