@@ -1,8 +1,8 @@
 namespace SparseX.Tests;
 
 /// <summary>
-/// Locates <c>shared/fixtures</c> (beside the checkout, or inside it) from the test binaries. Linked into
-/// every test project.
+/// Locates <c>shared/fixtures</c> (beside the checkout, or inside it) and the committed demo model
+/// (<c>models/sparsex-demo</c> in the checkout) from the test binaries. Linked into every test project.
 /// </summary>
 internal static class FixturePaths
 {
@@ -22,7 +22,24 @@ internal static class FixturePaths
         throw new DirectoryNotFoundException("shared/fixtures not found above " + AppContext.BaseDirectory);
     });
 
+    private static readonly Lazy<string> DemoRoot = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "models", "sparsex-demo");
+            if (File.Exists(Path.Combine(candidate, "config.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("models/sparsex-demo not found above " + AppContext.BaseDirectory);
+    });
+
     public static string Fixtures => Root.Value;
+
+    /// <summary>Gets the committed demo model's directory (<c>models/sparsex-demo</c>).</summary>
+    public static string DemoModel => DemoRoot.Value;
 
     public static string HfReference => Path.Combine(Fixtures, "hf-reference");
 

@@ -10,7 +10,7 @@ public sealed class DemoModel : IDisposable
 {
     public DemoModel()
     {
-        Directory = Locate();
+        Directory = FixturePaths.DemoModel;
         Model = DecoderModel.Load(Directory);
         Tokenizer = HfTokenizer.FromDirectory(Directory);
         Template = ChatTemplate.FromDirectory(Directory);
@@ -34,19 +34,5 @@ public sealed class DemoModel : IDisposable
     {
         Model.Dispose();
         Tokenizer.Dispose();
-    }
-
-    private static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "models", "sparsex-demo");
-            if (File.Exists(Path.Combine(candidate, "config.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("models/sparsex-demo not found above " + AppContext.BaseDirectory);
     }
 }

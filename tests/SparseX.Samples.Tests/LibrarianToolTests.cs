@@ -17,7 +17,7 @@ namespace SparseX.Samples.Tests;
 /// </summary>
 public sealed class LibrarianToolTests
 {
-    private static readonly string DemoModel = FindDemoModel();
+    private static readonly string DemoModel = FixturePaths.DemoModel;
 
     [Fact]
     public async Task A_model_that_calls_search_gets_one_tool_message_per_document_and_every_prompt_is_a_training_format()
@@ -120,19 +120,5 @@ public sealed class LibrarianToolTests
         string rendered = ChatMl.Render(expected, addGenerationPrompt: true);
         Assert.Equal(rendered, string.Concat(request.Spans!.Select(s => s.Text)));
         Assert.Equal(tokenizer.Encode(rendered), request.Spans!.SelectMany(s => tokenizer.Encode(s.Text!)).ToArray());
-    }
-
-    private static string FindDemoModel()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, SampleOptions.DefaultModelDirectory);
-            if (File.Exists(Path.Combine(candidate, "config.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"{SampleOptions.DefaultModelDirectory} not found above {AppContext.BaseDirectory}");
     }
 }

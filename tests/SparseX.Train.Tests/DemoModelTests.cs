@@ -6,24 +6,10 @@ namespace SparseX.Train.Tests;
 
 public class DemoModelTests
 {
-    private static string DemoDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "models", "sparsex-demo");
-            if (File.Exists(Path.Combine(candidate, "config.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("models/sparsex-demo not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public void CommittedDemoModelMatchesTransformersReferences()
     {
-        string dir = DemoDirectory();
+        string dir = FixturePaths.DemoModel;
         Assert.True(new DirectoryInfo(dir).GetFiles().Sum(f => f.Length) < 50L * 1024 * 1024);
         using DecoderModel model = DecoderModel.Load(dir);
         using ReferenceSet refs = ReferenceSet.Open(Path.Combine(dir, "references.safetensors"));
@@ -40,7 +26,7 @@ public class DemoModelTests
     public void CommittedTokenizerCoversEveryWorldVersion()
     {
         // A model continues training on another world version with --init only if its tokenizer has every word of it.
-        using var tok = HfTokenizer.FromDirectory(DemoDirectory());
+        using var tok = HfTokenizer.FromDirectory(FixturePaths.DemoModel);
         int unk = tok.TokenToId("<unk>")!.Value;
         foreach (WorldVersion version in Enum.GetValues<WorldVersion>())
         {

@@ -199,12 +199,13 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
 
         // Export before the (slow, greedy) final evaluation, so that a device call that runs out of time still has the
         // trained model to send back; the evaluation's train_log.json is added to the export afterwards.
-        if (options.ExportDirectory is { } exportFirst)
+        string? export = options.ExportDirectory;
+        if (export is not null)
         {
-            HfExporter.Export(model, tokDir, exportFirst);
-            WorldManifest.Write(exportFirst, options.World);
+            HfExporter.Export(model, tokDir, export);
+            WorldManifest.Write(export, options.World);
             WriteCheckPrompts(tok, evalGen, Path.Combine(options.RunDirectory, "check_prompts.json"));
-            log.WriteLine($"exported to {exportFirst}");
+            log.WriteLine($"exported to {export}");
         }
 
         var heldOut = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, options.EvalQuestions).Select(i => evalGen.Sample(i)).ToList(), compute);
@@ -237,7 +238,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["losses"] = losses,
         };
         File.WriteAllText(Path.Combine(options.RunDirectory, "train_log.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        if (options.ExportDirectory is { } export)
+        if (export is not null)
         {
             File.Copy(Path.Combine(options.RunDirectory, "train_log.json"), Path.Combine(export, "train_log.json"), overwrite: true);
         }
