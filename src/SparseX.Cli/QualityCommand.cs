@@ -6,6 +6,7 @@ using SparseX.Engine.Model;
 using SparseX.Engine.Reuse;
 using SparseX.Engine.Text;
 using SparseX.Engine.Text.Templates;
+using SparseX.World;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,7 +14,7 @@ namespace SparseX.Cli;
 
 /// <summary>
 /// <c>sparsex quality --model &lt;dir&gt; [--seed n] [--questions n] [--modes ...] [--selectors ...] [--budgets ...]
-/// [--full-layers ...] [--boundary-tokens ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
+/// [--full-layers ...] [--boundary-tokens ...] [--kinds ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
 /// (exact match, first-token KL and oracle recall on held-out questions of the synthetic world).
 /// </summary>
 internal sealed class QualityCommand : Command<QualityCommand.Settings>
@@ -51,6 +52,10 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         [CommandOption("--boundary-tokens <LIST>")]
         [Description("Comma-separated m: first tokens of each moved segment always recomputed on top of ranking selectors (default 0).")]
         public string BoundaryTokens { get; init; } = "0";
+
+        [CommandOption("--kinds <LIST>")]
+        [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias); default all.")]
+        public string? Kinds { get; init; }
 
         [CommandOption("--max-new-tokens <N>")]
         [Description("Longest greedy answer (default 8).")]
@@ -91,7 +96,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
     }
 
     /// <summary>The settings, parsed and checked; <see cref="FormatException"/> names the offending option.</summary>
-    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads, int[] BoundaryTokens);
+    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads, int[] BoundaryTokens, QuestionKind[]? Kinds);
 
     /// <summary>Parses the settings.</summary>
     /// <param name="settings">The raw settings.</param>
@@ -109,7 +114,8 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             List("--full-layers", settings.FullLayers, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) && f >= 1 ? f : (int?)null, "an integer ≥ 1"),
             Int("--max-new-tokens", settings.MaxNewTokens, 1),
             settings.Threads is null ? null : Int("--threads", settings.Threads, 1),
-            List("--boundary-tokens", settings.BoundaryTokens, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int m) && m >= 0 ? m : (int?)null, "an integer ≥ 0"));
+            List("--boundary-tokens", settings.BoundaryTokens, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int m) && m >= 0 ? m : (int?)null, "an integer ≥ 0"),
+            settings.Kinds is null ? null : List("--kinds", settings.Kinds, s => Enum.TryParse(s, true, out QuestionKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (QuestionKind?)null, $"one of {string.Join(", ", Enum.GetNames<QuestionKind>())}").Distinct().ToArray());
     }
 
     private static int Int(string option, string value, int min) =>
@@ -165,7 +171,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         }
 
         var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens);
-        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: SparseX.World.WorldManifest.Read(settings.Model));
+        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<QualityResult> results = null!;
@@ -177,7 +183,8 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         double wall = clock.Elapsed.TotalSeconds;
 
         string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model)));
-        string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions · seed {p.Seed}";
+        string kinds = p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})";
+        string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds} · seed {p.Seed}";
         AnsiConsole.Write(QualityReport.Table(results, title));
         string command = "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var metadata = new
@@ -190,6 +197,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             threads = TorchSharp.torch.get_num_threads(),
             seed = p.Seed,
             questions = p.Questions,
+            kinds = p.Kinds?.Select(k => k.ToString()).ToArray(),
             max_new_tokens = p.MaxNewTokens,
             world_version = (int)options.World,
             date = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),

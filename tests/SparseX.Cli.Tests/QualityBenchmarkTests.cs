@@ -50,6 +50,16 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
     }
 
     [Fact]
+    public void KindsAskOnlyQuestionsOfThoseKinds()
+    {
+        var options = new QualityOptions(Seed: 1, Questions: 3, [Full], World: demo.World, Kinds: [QuestionKind.PersonAbove]);
+        QualityResult r = Assert.Single(demo.Benchmark().Run(options));
+        Assert.Equal(3, r.Questions);
+        Assert.Equal(3, r.QuestionsByKind[nameof(QuestionKind.PersonAbove)]);
+        Assert.Equal(3, r.QuestionsByKind.Values.Sum());
+    }
+
+    [Fact]
     public void WarmUpsCacheEveryDocumentInAnotherContext()
     {
         var prompts = new QualityPrompts(demo.Template, demo.Tokenizer, demo.Model.Config.MaxPositionEmbeddings);

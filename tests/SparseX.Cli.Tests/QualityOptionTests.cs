@@ -17,6 +17,8 @@ public class QualityOptionTests
     [InlineData("--max-new-tokens", "0")]
     [InlineData("--threads", "-1")]
     [InlineData("--boundary-tokens", "-1")]
+    [InlineData("--kinds", "CompanyAbove,Sideways")]
+    [InlineData("--kinds", "1")]
     public void BadValuesAreRejectedNamingTheOption(string option, string value)
     {
         var settings = With(option, value);
@@ -38,6 +40,14 @@ public class QualityOptionTests
         Assert.Equal(2 + 3 + (5 * 5 * 3), grid.Count); // FullPrefill, PrefixOnly, None per F, five selectors × r × F
         Assert.Equal(grid.Count, grid.Select(c => c.Name).Distinct().Count());
         Assert.Equal([0], p.BoundaryTokens);
+        Assert.Null(p.Kinds);
+    }
+
+    [Fact]
+    public void KindsAreParsedCaseInsensitivelyWithoutRepeats()
+    {
+        QualityCommand.Parsed p = QualityCommand.Parse(With("--kinds", "companyabove, PersonAbove,CompanyAbove"));
+        Assert.Equal([World.QuestionKind.CompanyAbove, World.QuestionKind.PersonAbove], p.Kinds);
     }
 
     [Fact]
@@ -72,6 +82,7 @@ public class QualityOptionTests
         "--max-new-tokens" => new() { MaxNewTokens = value },
         "--threads" => new() { Threads = value },
         "--boundary-tokens" => new() { BoundaryTokens = value },
+        "--kinds" => new() { Kinds = value },
         _ => throw new ArgumentException(option),
     };
 

@@ -89,4 +89,44 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void ShapeOptionsOverrideThePresetAndReachTheExport()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "sparsex-shape-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new TrainOptions
+            {
+                RunDirectory = Path.Combine(root, "run"),
+                ExportDirectory = Path.Combine(root, "export"),
+                Preset = "tiny",
+                Hidden = 96,
+                Layers = 3,
+                Heads = 3,
+                KvHeads = 3,
+                Mlp = 160,
+                MaxSteps = 2,
+                Batch = 2,
+                EvalQuestions = 1,
+                CheckpointSeconds = 3600,
+            };
+            new Trainer(options, TextWriter.Null).Run();
+            using DecoderModel engine = DecoderModel.Load(options.ExportDirectory);
+            Assert.Equal((96, 3, 3, 3, 160), (engine.Config.HiddenSize, engine.Config.NumLayers, engine.Config.NumHeads, engine.Config.NumKvHeads, engine.Config.IntermediateSize));
+
+            // A shape whose heads do not divide the hidden size is refused, naming the shape.
+            options.RunDirectory = Path.Combine(root, "run2");
+            options.Hidden = 100;
+            ArgumentException e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("hidden 100", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
 }

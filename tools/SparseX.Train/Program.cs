@@ -7,7 +7,7 @@ using SparseX.Train.Training;
 // sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--world 1|2|3]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train tokenizer --out DIR
-// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--seed N] [--minutes M]
+// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
 //                     [--questions K] [--curriculum-steps N] [--world 1|2|3] [--copy-share S]
 if (args.Length == 0)
@@ -27,6 +27,7 @@ WorldVersion World(string value) => int.TryParse(value, out int v) && Enum.IsDef
     : throw new ArgumentException($"--world: '{value}' is not a world version (1, 2 or 3).");
 string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
 int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int? OptInt(string name) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
 switch (args[0])
@@ -102,6 +103,11 @@ switch (args[0])
             InitDirectory = opts.GetValueOrDefault("init"),
             Device = Opt("device", "cpu"),
             Preset = Opt("preset", "demo"),
+            Hidden = OptInt("hidden"),
+            Layers = OptInt("layers"),
+            Heads = OptInt("heads"),
+            KvHeads = OptInt("kv-heads"),
+            Mlp = OptInt("mlp"),
             Seed = Int("seed", 1),
             Minutes = Dbl("minutes", 6),
             MaxSteps = Int("steps", 100_000),

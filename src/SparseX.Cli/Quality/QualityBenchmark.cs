@@ -52,13 +52,34 @@ internal sealed class QualityBenchmark
 
         var corpus = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, text => _tokenizer.Encode(text).Length, options.MaxPromptTokens ?? _model.Config.MaxPositionEmbeddings, version: options.World);
         var tallies = options.Configurations.Select(c => new QualityTally(c)).ToList();
-        for (int q = 0; q < options.Questions; q++)
+        long index = 0;
+        for (int q = 0; q < options.Questions; q++, index++)
         {
-            RunQuestion(corpus, q, tallies, options.MaxNewTokens);
+            index = NextIndex(corpus, index, options.Kinds);
+            RunQuestion(corpus, index, tallies, options.MaxNewTokens);
             progress?.Invoke(q + 1, options.Questions);
         }
 
         return tallies.Select(t => t.ToResult()).ToList();
+    }
+
+    /// <summary>The first sample index from <paramref name="index"/> on whose question is of one of <paramref name="kinds"/>.</summary>
+    private static long NextIndex(CorpusGenerator corpus, long index, IReadOnlyCollection<QuestionKind>? kinds)
+    {
+        if (kinds is null)
+        {
+            return index;
+        }
+
+        for (long i = index; i < index + 10_000; i++)
+        {
+            if (kinds.Contains(corpus.Sample(i).Kind))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"No question of the kinds {string.Join(", ", kinds)} in 10,000 samples from {index} on.");
     }
 
     private void RunQuestion(CorpusGenerator corpus, long index, List<QualityTally> tallies, int maxNewTokens)

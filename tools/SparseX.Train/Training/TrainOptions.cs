@@ -19,6 +19,23 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the model preset (<c>demo</c> or <c>tiny</c>).</summary>
     public string Preset { get; set; } = "demo";
 
+    /// <summary>Gets or sets shape overrides applied to the preset (null: the preset's value): hidden size, layers,
+    /// query heads, key/value heads, MLP width. A wider model costs little wall-clock time on the device, where the demo
+    /// shape leaves the GPU mostly idle.</summary>
+    public int? Hidden { get; set; }
+
+    /// <summary>Gets or sets the number of layers (null: the preset's).</summary>
+    public int? Layers { get; set; }
+
+    /// <summary>Gets or sets the number of query heads (null: the preset's).</summary>
+    public int? Heads { get; set; }
+
+    /// <summary>Gets or sets the number of key/value heads (null: the preset's).</summary>
+    public int? KvHeads { get; set; }
+
+    /// <summary>Gets or sets the MLP width (null: the preset's).</summary>
+    public int? Mlp { get; set; }
+
     /// <summary>Gets or sets the corpus seed (held-out evaluation uses the same seed on the held-out split).</summary>
     public int Seed { get; set; } = 1;
 

@@ -58,6 +58,18 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             "demo" => TrainModelConfig.Demo(vocab),
             _ => throw new ArgumentException($"Unknown preset '{options.Preset}' (tiny, small, demo)."),
         };
+        config = config with
+        {
+            HiddenSize = options.Hidden ?? config.HiddenSize,
+            NumLayers = options.Layers ?? config.NumLayers,
+            NumHeads = options.Heads ?? config.NumHeads,
+            NumKvHeads = options.KvHeads ?? config.NumKvHeads,
+            IntermediateSize = options.Mlp ?? config.IntermediateSize,
+        };
+        if (config.HiddenSize % config.NumHeads != 0 || config.NumHeads % config.NumKvHeads != 0)
+        {
+            throw new ArgumentException($"Shape: hidden {config.HiddenSize} must divide into {config.NumHeads} heads, and the heads into {config.NumKvHeads} key/value heads.");
+        }
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
 
         string ckpt = Path.Combine(options.RunDirectory, CheckpointFile);
@@ -88,7 +100,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             model = LlamaTrainModel.LoadExport(init, device);
             if (model.Config with { MaxPositions = config.MaxPositions } != config with { MaxPositions = config.MaxPositions })
             {
-                throw new InvalidDataException($"{init}: the exported model's shape differs from the '{options.Preset}' preset.");
+                throw new InvalidDataException($"{init}: the exported model's shape differs from the '{options.Preset}' preset with the shape options given.");
             }
 
             opt = new AdamW(model.Parameters);
@@ -217,6 +229,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         {
             ["device"] = device.ToString(),
             ["preset"] = options.Preset,
+            ["shape"] = $"hidden {config.HiddenSize}, layers {config.NumLayers}, heads {config.NumHeads}/{config.NumKvHeads}, mlp {config.IntermediateSize}",
             ["parameters"] = model.ParameterCount,
             ["seed"] = options.Seed,
             ["steps"] = step,
