@@ -120,6 +120,10 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             options.Hidden = 100;
             ArgumentException e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
             Assert.Contains("hidden 100", e.Message, StringComparison.Ordinal);
+            options.Hidden = 96;
+            options.KvHeads = 0;
+            e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("0 key/value heads", e.Message, StringComparison.Ordinal);
         }
         finally
         {
