@@ -30,6 +30,12 @@ int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(Cult
 int? OptInt(string name) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
+// Loads libtorch the engine's way (SPARSEX_LIBTORCH on the device, where the publish carries no libtorch of its own).
+if (args[0] is "inspect" or "copytest")
+{
+    SparseX.Engine.Runtime.TorchRuntime.Initialize();
+}
+
 switch (args[0])
 {
     case "sample":
