@@ -133,4 +133,21 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             }
         }
     }
+
+    [Fact]
+    public void ScheduleMinutesSpansResumedRuns()
+    {
+        var perRun = new TrainOptions { LearningRate = 1e-3, Warmup = 10, Minutes = 5, MaxSteps = int.MaxValue };
+        var chained = new TrainOptions { LearningRate = 1e-3, Warmup = 10, Minutes = 5, MaxSteps = int.MaxValue, ScheduleMinutes = 15 };
+
+        // Warm-up counts steps of all runs; after it, a run without a schedule starts again at the peak.
+        Assert.Equal(1e-4, Trainer.LearningRate(perRun, 0, 0, 0), 12);
+        Assert.Equal(1e-3, Trainer.LearningRate(perRun, 500, 300, 0), 12);
+        Assert.Equal(1e-4, Trainer.LearningRate(perRun, 500, 0, 300), 12);
+
+        // With a 15-minute schedule the second 5-minute run starts a third of the way down and the third ends at the floor.
+        Assert.Equal(1e-3 * (0.1 + (0.45 * (1 + Math.Cos(Math.PI / 3)))), Trainer.LearningRate(chained, 500, 300, 0), 12);
+        Assert.Equal(1e-4, Trainer.LearningRate(chained, 500, 600, 300), 12);
+        Assert.True(Trainer.LearningRate(chained, 500, 300, 150) < Trainer.LearningRate(chained, 500, 300, 0));
+    }
 }

@@ -7,7 +7,7 @@ using SparseX.Train.Training;
 // sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--world 1|2|3]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train tokenizer --out DIR
-// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M]
+// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
 //                     [--questions K] [--curriculum-steps N] [--world 1|2|3] [--copy-share S]
 if (args.Length == 0)
@@ -116,6 +116,7 @@ switch (args[0])
             Mlp = OptInt("mlp"),
             Seed = Int("seed", 1),
             Minutes = Dbl("minutes", 6),
+            ScheduleMinutes = opts.TryGetValue("schedule-minutes", out string? sm) ? double.Parse(sm, CultureInfo.InvariantCulture) : null,
             MaxSteps = Int("steps", 100_000),
             Batch = Int("batch", 32),
             Context = Int("context", 1024),

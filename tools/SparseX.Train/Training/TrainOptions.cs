@@ -45,6 +45,10 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the wall-clock budget of this run in minutes (the schedule ends with it).</summary>
     public double Minutes { get; set; } = 6;
 
+    /// <summary>Gets or sets the minutes over which the learning rate decays across all runs of the run directory (null:
+    /// over this run's <see cref="Minutes"/>, a warm restart in each resumed run).</summary>
+    public double? ScheduleMinutes { get; set; }
+
     /// <summary>Gets or sets the conversations per step.</summary>
     public int Batch { get; set; } = 32;
 

@@ -170,8 +170,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             var (s, idsArr, wArr, t) = batches.Take();
             using (var scope = NewDisposeScope())
             {
-                double progress = Math.Min(1, Math.Max((double)step / options.MaxSteps, sw.Elapsed.TotalSeconds / budget));
-                double lr = options.LearningRate * Math.Min(1, (step + 1.0) / options.Warmup) * (0.1 + (0.45 * (1 + Math.Cos(Math.PI * progress))));
+                double lr = LearningRate(options, step, trainedSeconds, sw.Elapsed.TotalSeconds);
                 Tensor ids = tensor(idsArr, [options.Batch, t]).to(device);
                 Tensor w = tensor(wArr, [options.Batch, t]).to(device);
                 Tensor logits = model.Forward(ids, compute);
@@ -242,6 +241,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["copy_share"] = options.CopyShare,
             ["curriculum_steps"] = options.CurriculumSteps,
             ["learning_rate"] = options.LearningRate,
+            ["schedule_minutes"] = options.ScheduleMinutes,
             ["seconds_this_run"] = Math.Round(seconds, 1),
             ["seconds_total"] = Math.Round(trainedSeconds + seconds, 1),
             ["tokens_per_second"] = Math.Round(tokens / seconds),
@@ -258,6 +258,23 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         }
 
         return summary;
+    }
+
+    /// <summary>The learning rate: linear warm-up over the first <see cref="TrainOptions.Warmup"/> steps (counted over
+    /// resumed runs too), then a cosine from the peak to a tenth of it over this run's <see cref="TrainOptions.Minutes"/>, or,
+    /// with <see cref="TrainOptions.ScheduleMinutes"/>, over that many minutes of all runs of the run directory together
+    /// (one schedule across chained device calls instead of a warm restart in each).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="step">Steps done (all runs).</param>
+    /// <param name="earlierSeconds">Seconds trained by earlier runs of the run directory.</param>
+    /// <param name="seconds">Seconds trained by this run.</param>
+    /// <returns>The learning rate.</returns>
+    public static double LearningRate(TrainOptions options, long step, double earlierSeconds, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        double time = options.ScheduleMinutes is double total ? (earlierSeconds + seconds) / (total * 60) : seconds / (options.Minutes * 60);
+        double progress = Math.Clamp(Math.Max((double)step / options.MaxSteps, time), 0, 1);
+        return options.LearningRate * Math.Min(1, (step + 1.0) / options.Warmup) * (0.1 + (0.45 * (1 + Math.Cos(Math.PI * progress))));
     }
 
     private double Difficulty(long step) => options.CurriculumSteps <= 0 ? 1 : Math.Min(1, (double)step / options.CurriculumSteps);
