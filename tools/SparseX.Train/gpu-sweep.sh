@@ -37,24 +37,28 @@ finish() {
   local ranked
   ranked=$(for n in "${names[@]}"; do [ -f "$work/$n/model.safetensors" ] && echo "$(score "$n") $n"; done | sort -rn | head -n "$keep" | awk '{print $2}')
   for n in $ranked; do pack "$n" && echo "packed $n ($(score "$n")%)"; done
-  for n in "${names[@]}"; do echo "===== $n: $(score "$n")%"; cat "$work/$n.log"; done > "$out/sweep.log"
+  logs
 }
+
+logs() { for n in "${names[@]}"; do echo "===== $n: $(score "$n")%"; cat "$work/$n.log"; done > "$out/sweep.log"; }
 
 names=()
 pids=()
 while [ $# -ge 2 ]; do
   name=$1; opts=$2; shift 2
   names+=("$name")
+  rm -rf "${work:?}/$name"  # an export from an earlier call must not come back as this call's
   ( # shellcheck disable=SC2086
     "$work/train-gpu/sparsex-train" train --device cuda --run "$work/run-$name" --export "$work/$name" $opts \
       && if [ "${SWEEP_CHECK:-0}" = 1 ]; then python3 "$here/hf_check.py" "$work/$name" "$work/run-$name/check_prompts.json"; fi \
       && touch "$work/$name.done" ) > "$work/$name.log" 2>&1 &
   pids+=($!)
 done
-( sleep "$deadline"; echo "watchdog: packing at ${deadline}s"; finish ) &
+# The watchdog's sleep dies with it (a leftover sleep would hold the command's output open until the deadline).
+( trap 'kill "$nap" 2>/dev/null; exit 0' TERM; sleep "$deadline" & nap=$!; wait "$nap"; echo "watchdog: packing at ${deadline}s"; finish ) &
 watchdog=$!
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=1; done
-if [ -d "$work/finished" ]; then wait "$watchdog"; else kill "$watchdog" 2>/dev/null; finish; fi
+if [ -d "$work/finished" ]; then wait "$watchdog"; logs; else kill "$watchdog" 2>/dev/null; finish; fi
 grep -h "final\|resumed\|initialised" "$out/sweep.log" || true
 exit $status
