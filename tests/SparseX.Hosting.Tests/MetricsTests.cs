@@ -80,7 +80,10 @@ public class MetricsTests
             Assert.Equal(0, queue.LastMeasurement!.Value);
             Assert.Equal(1, running.LastMeasurement!.Value);
             Assert.True(used.LastMeasurement!.Value > 0);
-            Assert.Equal(total, used.LastMeasurement.Value + free.LastMeasurement!.Value);
+
+            // The two gauges are read one after the other while the request keeps decoding: a block allocated in
+            // between makes the sum one short (seen once in CI). Idle, below, they must add up exactly.
+            Assert.InRange(used.LastMeasurement.Value + free.LastMeasurement!.Value, total - 2, total);
         }
 
         // Abandoning the stream cancels the request and frees its blocks.
