@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?out dir}; shift
 work=${SWEEP_WORK:-/tmp/sparsex-sweep}
 mkdir -p "$work"
-rm -rf "$work/train-gpu" "$work"/*.done "$work"/*.log "$work/finished"
+rm -rf "$work/train-gpu" "$work"/*.log "$work/finished"
 tar -C "$work" -xJf "$here/sparsex-train-gpu.tar.xz"
 export SPARSEX_LIBTORCH="$(python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))')"
 export PYTHONUNBUFFERED=1
@@ -50,8 +50,8 @@ while [ $# -ge 2 ]; do
   rm -rf "${work:?}/$name"  # an export from an earlier call must not come back as this call's
   ( # shellcheck disable=SC2086
     "$work/train-gpu/sparsex-train" train --device cuda --run "$work/run-$name" --export "$work/$name" $opts \
-      && if [ "${SWEEP_CHECK:-0}" = 1 ]; then python3 "$here/hf_check.py" "$work/$name" "$work/run-$name/check_prompts.json"; fi \
-      && touch "$work/$name.done" ) > "$work/$name.log" 2>&1 &
+      && if [ "${SWEEP_CHECK:-0}" = 1 ]; then python3 "$here/hf_check.py" "$work/$name" "$work/run-$name/check_prompts.json"; fi ) \
+    > "$work/$name.log" 2>&1 &
   pids+=($!)
 done
 # The watchdog's sleep dies with it (a leftover sleep would hold the command's output open until the deadline).

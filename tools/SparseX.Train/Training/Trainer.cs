@@ -66,8 +66,8 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             NumKvHeads = options.KvHeads ?? config.NumKvHeads,
             IntermediateSize = options.Mlp ?? config.IntermediateSize,
         };
-        if (Math.Min(Math.Min(config.HiddenSize, config.NumLayers), Math.Min(Math.Min(config.NumHeads, config.NumKvHeads), config.IntermediateSize)) < 1
-            || config.HiddenSize % config.NumHeads != 0 || config.NumHeads % config.NumKvHeads != 0)
+        int[] sizes = [config.HiddenSize, config.NumLayers, config.NumHeads, config.NumKvHeads, config.IntermediateSize];
+        if (sizes.Min() < 1 || config.HiddenSize % config.NumHeads != 0 || config.NumHeads % config.NumKvHeads != 0)
         {
             throw new ArgumentException($"Shape: hidden {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} key/value heads, MLP {config.IntermediateSize}: every size must be ≥ 1, the hidden size must divide into the heads and the heads into the key/value heads.");
         }
