@@ -73,6 +73,29 @@ public sealed class CorpusGenerator
     /// <summary>Gets the share of tool-use conversations.</summary>
     public double ToolShare { get; }
 
+    /// <summary>Gets the probability that a fact the conversation does not ask about is restated at the end of its
+    /// document as a hint sentence whose answer training weighs like an assistant turn (<see cref="ChatMessage.Supervised"/>):
+    /// "The X was launched by C .", "The X project was handled by P .", "P was hired by C .", "The company based in CITY is C
+    /// .", "The company founded by P is C .". Predicting the answer there takes one step of what a question takes two for
+    /// (resolving "the company above", an alias, or a document's subject, without first finding the document), so the hint
+    /// teaches that step on its own. Training only (0 for evaluation: a hinted fact is never asked, so hints add no
+    /// shortcut); world V2 and later (V1's question forms are others). 0 leaves every sample as it was.</summary>
+    public double HintShare
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 0);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1);
+            if (value > 0 && Version < WorldVersion.V2)
+            {
+                throw new ArgumentException("Hint sentences need world V2 or later.", nameof(HintShare));
+            }
+
+            field = value;
+        }
+    }
+
     /// <summary>Generates conversation number <paramref name="index"/>.</summary>
     /// <param name="index">The sample index.</param>
     /// <param name="difficulty">From 0 (two or three companies, almost no filler sentences) to 1 (three to five
@@ -91,7 +114,8 @@ public sealed class CorpusGenerator
         var peopleSrc = heldOut ? pool.HeldOutPeople : pool.People;
         var productsSrc = heldOut ? pool.HeldOutProducts : pool.Products;
         bool v2 = Version >= WorldVersion.V2;
-        bool v3 = Version >= WorldVersion.V3;
+        bool v3 = Version == WorldVersion.V3;
+        bool v4 = Version >= WorldVersion.V4;
 
         int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
@@ -113,6 +137,16 @@ public sealed class CorpusGenerator
         int target = rng.Next(nCompanies);
         var units = new List<List<Document>>();
         var asked = new List<QuestionAnswer>();
+        var hints = new List<(Document Doc, QuestionAnswer Fact, string Sentence)>();
+        void Ask(Document doc, QuestionAnswer fact, string? hint)
+        {
+            asked.Add(fact);
+            if (hint is not null)
+            {
+                hints.Add((doc, fact, hint));
+            }
+        }
+
         for (int i = 0; i < nCompanies; i++)
         {
             string c = companies[i];
@@ -132,15 +166,21 @@ public sealed class CorpusGenerator
                 intro.Echoes.Add($"{c} still honours its founder {Founder(i)} .");
             }
 
-            asked.Add(v2 ? new(QuestionKind.Direct, $"Which company is based in {cities[i]} ?", c, cities[i]) : new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c));
-            asked.Add(v2 ? new(QuestionKind.Direct, $"Which company was founded by {Founder(i)} ?", c, Founder(i)) : new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c));
+            string basedIn = $"The company based in {cities[i]} is {c} .", foundedBy = $"The company founded by {Founder(i)} is {c} .";
+            if (v4)
+            {
+                intro.Summaries.AddRange([basedIn, foundedBy]);
+            }
+
+            Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company is based in {cities[i]} ?", c, cities[i]) : new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c), v4 ? null : basedIn);
+            Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company was founded by {Founder(i)} ?", c, Founder(i)) : new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c), v4 ? null : foundedBy);
             var unit = new List<Document> { intro };
             if ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0)
             {
                 var launch = new Document();
                 launch.Key($"The company above launched the {products[i]} .");
                 unit.Add(launch);
-                asked.Add(new(QuestionKind.CompanyAbove, $"Which company launched the {products[i]} ?", c, products[i]));
+                Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {products[i]} ?", c, products[i]), $"The {products[i]} was launched by {c} .");
             }
 
             units.Add(unit);
@@ -149,7 +189,7 @@ public sealed class CorpusGenerator
                 var hire = new Document();
                 hire.Key($"{aliases[i]} hired {Hired(i)} as chief engineer .");
                 units.Add([hire]);
-                asked.Add(new(QuestionKind.Alias, $"Which company hired {Hired(i)} ?", c, Hired(i)));
+                Ask(hire, new(QuestionKind.Alias, $"Which company hired {Hired(i)} ?", c, Hired(i)), $"{Hired(i)} was hired by {c} .");
             }
         }
 
@@ -160,12 +200,17 @@ public sealed class CorpusGenerator
             string joinedCompany = companies[(target + j) % nCompanies];
             var intro = new Document();
             intro.Key($"{Engineer(j)} is an engineer from {cities[nCompanies + j]} .");
+            if (v4)
+            {
+                intro.Summaries.Add($"The engineer from {cities[nCompanies + j]} is {Engineer(j)} .");
+            }
+
             var joined = new Document();
             joined.Key(v2 ? $"The person above later handled the {Project(j)} project ." : $"The person above later joined {joinedCompany} as head of design .");
             units.Add([intro, joined]);
-            asked.Add(v2
+            Ask(joined, v2
                 ? new(QuestionKind.PersonAbove, $"Who handled the {Project(j)} project ?", Engineer(j), Project(j))
-                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany));
+                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany), v2 ? $"The {Project(j)} project was handled by {Engineer(j)} ." : string.Empty);
         }
 
         // The primary question: (kind, the answer or, for V2's Direct forms that both answer the company, the key).
@@ -193,6 +238,19 @@ public sealed class CorpusGenerator
             }
         }
 
+        if (HintShare > 0)
+        {
+            // A generator of its own, so that samples without hints stay exactly as they were.
+            var hintRng = new Random(Mix(_seed ^ 0x4817, (int)_split, index));
+            foreach (var (doc, fact, sentence) in hints)
+            {
+                if (!questions.Contains(fact) && hintRng.NextDouble() < HintShare)
+                {
+                    doc.Hints.Add((sentence, fact.Answer));
+                }
+            }
+        }
+
         rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(units));
         var docs = units.SelectMany(u => u).ToList();
         int minFillers = (int)Math.Round(3 * difficulty), maxFillers = 2 + (int)Math.Round(12 * difficulty);
@@ -200,6 +258,8 @@ public sealed class CorpusGenerator
         {
             AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities, firstAt: v3 ? 0 : 1);
             d.Sentences.AddRange(d.Echoes.Select(e => (e, false)));
+            d.Sentences.AddRange(d.Summaries.Select(e => (e, true)));
+            d.Sentences.AddRange(d.Hints.Select(h => (h.Sentence, false)));
         }
 
         bool tool = rng.NextDouble() < ToolShare;
@@ -245,12 +305,12 @@ public sealed class CorpusGenerator
             messages.Add(new("system", ToolSystemPrompt));
             messages.Add(new("user", questions[0].Question));
             messages.Add(new("assistant", ToolCall(questions[0].Query)));
-            messages.AddRange(docs.Select(d => new ChatMessage("tool", d.Text)));
+            messages.AddRange(docs.Select(d => new ChatMessage("tool", d.Text) { Supervised = d.HintAnswers() }));
         }
         else
         {
             messages.Add(new("system", DocumentSystemPrompt));
-            messages.AddRange(docs.Select(d => new ChatMessage("user", d.Text)));
+            messages.AddRange(docs.Select(d => new ChatMessage("user", d.Text) { Supervised = d.HintAnswers() }));
             messages.Add(new("user", QuestionPrefix + questions[0].Question));
         }
 

@@ -101,6 +101,91 @@ public class CorpusGeneratorTests
         Assert.True(expected == hash, hash);
     }
 
+    [Theory]
+    [InlineData(WorldVersion.V2)]
+    [InlineData(WorldVersion.V3)]
+    [InlineData(WorldVersion.V4)]
+    public void HintsRestateTrueFactsThatAreNotAskedAndChangeNothingElse(WorldVersion version)
+    {
+        // Room for every sentence, so removing the hints must give the conversation without them exactly.
+        var plain = new CorpusGenerator(5, CorpusSplit.Train, Count, maxTokens: 8192, version: version);
+        var hinted = new CorpusGenerator(5, CorpusSplit.Train, Count, maxTokens: 8192, version: version) { HintShare = 0.5 };
+        var forms = new HashSet<string>();
+        for (int i = 0; i < 100; i++)
+        {
+            Conversation a = plain.Sample(i, difficulty: 1, maxQuestions: 4), b = hinted.Sample(i, difficulty: 1, maxQuestions: 4);
+            Assert.Equal(a.Questions, b.Questions);
+            string text = b.Render();
+            foreach (ChatMessage m in b.Messages)
+            {
+                foreach (Range r in m.Supervised)
+                {
+                    string answer = m.Content[r];
+                    Assert.StartsWith(" ", answer, StringComparison.Ordinal);
+                    answer = answer[1..];
+                    Assert.Equal(" .", m.Content.Substring(r.End.Value, 2));
+                    int start = m.Content.LastIndexOf(" . ", r.Start.Value, StringComparison.Ordinal) + 3;
+                    string sentence = m.Content[start..(r.End.Value + 2)];
+                    text = text.Replace(" " + sentence, string.Empty, StringComparison.Ordinal);
+                    Assert.DoesNotContain(b.Questions, q => q.Answer == answer && sentence.Contains(" " + q.Query + " ", StringComparison.Ordinal));
+                    var launch = System.Text.RegularExpressions.Regex.Match(sentence, @"^The (\w+ \w+) was launched by (\w+ \w+) \.$");
+                    if (launch.Success)
+                    {
+                        // "The company above" in the launching document means the company of the document before it.
+                        var docs = b.Documents.ToList();
+                        int at = docs.FindIndex(d => d.StartsWith($"The company above launched the {launch.Groups[1].Value} .", StringComparison.Ordinal)
+                            || d.Contains($" The company above launched the {launch.Groups[1].Value} .", StringComparison.Ordinal));
+                        Assert.StartsWith(launch.Groups[2].Value, docs[at - 1].Split(" is a company")[0].Split(" , also known")[0].Split(" . ")[^1], StringComparison.Ordinal);
+                    }
+
+                    forms.Add(System.Text.RegularExpressions.Regex.Replace(sentence, @"[A-Z][a-z]+( [A-Z][a-z]+)?|[A-Z]{3}|\b(phone|drone|tablet|scooter|camera|printer|robot|speaker)\b", "_"));
+                }
+            }
+
+            Assert.Equal(a.Render(), text);
+        }
+
+        // V4's introductions restate the Direct facts themselves, so only the linking documents get hints there.
+        Assert.Equal(version == WorldVersion.V4 ? 3 : 5, forms.Count);
+        Assert.Equal(plain.Sample(3).Render(), (new CorpusGenerator(5, CorpusSplit.Train, Count, maxTokens: 8192, version: version) { HintShare = 0 }).Sample(3).Render());
+        Assert.Throws<ArgumentException>(() => new CorpusGenerator(5, CorpusSplit.Train, Count, version: WorldVersion.V1) { HintShare = 0.5 });
+    }
+
+    [Fact]
+    public void VersionFourIntroductionsEndByRestatingTheirEntityAndLinkingDocumentsDoNot()
+    {
+        var v2 = new CorpusGenerator(12, CorpusSplit.Train, Count, version: WorldVersion.V2);
+        var v4 = new CorpusGenerator(12, CorpusSplit.Train, Count, version: WorldVersion.V4);
+        int companies = 0, engineers = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            Conversation a = v2.Sample(i, difficulty: 1, maxQuestions: 4), b = v4.Sample(i, difficulty: 1, maxQuestions: 4);
+            Assert.Equal(a.Questions, b.Questions);
+            foreach (string d in b.Documents)
+            {
+                var company = System.Text.RegularExpressions.Regex.Match(d, @"^(?:The [\w ]+ \. )*(\w+ \w+)(?: , also known as \w+ ,)? is a company based in (\w+) \.");
+                var engineer = System.Text.RegularExpressions.Regex.Match(d, @"^(\w+ \w+) is an engineer from (\w+) \.");
+                if (company.Success)
+                {
+                    companies++;
+                    string c = company.Groups[1].Value;
+                    Assert.Matches($@"The company based in {company.Groups[2].Value} is {c} \. The company founded by \w+ \w+ is {c} \.$", d);
+                }
+                else if (engineer.Success)
+                {
+                    engineers++;
+                    Assert.EndsWith($"The engineer from {engineer.Groups[2].Value} is {engineer.Groups[1].Value} .", d, StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.DoesNotContain(" is ", d.Replace(" is busy", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+                }
+            }
+        }
+
+        Assert.True(companies > 200 && engineers > 50, $"{companies} companies, {engineers} engineers");
+    }
+
     [Fact]
     public void VersionTwoKeysOccurInOneDocumentOnly()
     {

@@ -42,6 +42,35 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
         }
     }
 
+    [Theory]
+    [InlineData(WorldVersion.V2)]
+    [InlineData(WorldVersion.V3)]
+    [InlineData(WorldVersion.V4)]
+    public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
+    {
+        var tok = fixture.Tokenizer;
+        using var demo = SparseX.Engine.Text.HfTokenizer.FromDirectory(FixturePaths.DemoModel);
+        int demoUnk = demo.TokenToId("<unk>")!.Value;
+        var encoder = new SampleEncoder(tok, 0.3f);
+        var gen = new CorpusGenerator(8, CorpusSplit.Train, t => tok.Encode(t).Length, version: version) { HintShare = 1 };
+        int hints = 0;
+        for (int i = 0; i < 10; i++)
+        {
+            Conversation c = gen.Sample(i, difficulty: 1, maxQuestions: 3);
+            EncodedSample s = encoder.Encode(c);
+            Assert.Equal(tok.Encode(c.Render()), s.Ids);
+            Assert.DoesNotContain(demoUnk, demo.Encode(c.Render()));
+            var spans = c.Messages.SelectMany(m => m.Supervised.Select(r => m.Content[r])).ToList();
+            hints += spans.Count;
+            int expected = spans.Sum(a => tok.Encode(a).Length) + c.Messages.Where(m => m.IsTarget).Sum(m => tok.Encode(m.Content + ChatMl.ImEnd).Length);
+            Assert.Equal(expected, s.Weights.Count(w => w == 1f));
+            string supervised = tok.Decode(s.Ids.Where((_, j) => s.Weights[j] == 1f).ToArray());
+            Assert.All(spans, a => Assert.Contains(a, supervised, StringComparison.Ordinal));
+        }
+
+        Assert.True(hints >= 20, $"{hints} hints");
+    }
+
     [Fact]
     public void ManagedEncoderGivesTheTokenizersIds()
     {

@@ -110,6 +110,12 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
                 Batch = 2,
                 EvalQuestions = 1,
                 CheckpointSeconds = 3600,
+                World = WorldVersion.V4,
+                Hints = 0.5,
+                MaxDifficulty = 0.5,
+                Questions = 4,
+                CopyShare = 0.25,
+                RecallShare = 0.5,
             };
             new Trainer(options, TextWriter.Null).Run();
             using DecoderModel engine = DecoderModel.Load(options.ExportDirectory);
@@ -124,6 +130,10 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             options.KvHeads = 0;
             e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
             Assert.Contains("0 key/value heads", e.Message, StringComparison.Ordinal);
+            options.KvHeads = 3;
+            options.MaxDifficulty = 1.5;
+            e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("--difficulty", e.Message, StringComparison.Ordinal);
         }
         finally
         {

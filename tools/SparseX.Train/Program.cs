@@ -3,13 +3,15 @@ using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1|2|3]
-// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--world 1|2|3]
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-4] [--hints S]
+// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-4] [--hints S]
+// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-4] [--hints S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
+// sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--reverse 0|1] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X]
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--world 1|2|3] [--copy-share S]
+//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-4] [--copy-share S] [--recall-share S] [--hints S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|copytest|datarate [options]");
@@ -24,14 +26,14 @@ for (int i = 1; i + 1 < args.Length; i += 2)
 
 WorldVersion World(string value) => int.TryParse(value, out int v) && Enum.IsDefined((WorldVersion)v)
     ? (WorldVersion)v
-    : throw new ArgumentException($"--world: '{value}' is not a world version (1, 2 or 3).");
+    : throw new ArgumentException($"--world: '{value}' is not a world version (1 to 4).");
 string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
 int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 int? OptInt(string name) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
 // Loads libtorch the engine's way (SPARSEX_LIBTORCH on the device, where the publish carries no libtorch of its own).
-if (args[0] is "inspect" or "copytest")
+if (args[0] is "inspect" or "copytest" or "recalltest" or "eval")
 {
     SparseX.Engine.Runtime.TorchRuntime.Initialize();
 }
@@ -39,7 +41,10 @@ if (args[0] is "inspect" or "copytest")
 switch (args[0])
 {
     case "sample":
-        var gen = new CorpusGenerator(Int("seed", 1), Opt("split", "train") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => ByteLevel.PreTokenize(t).Count(), version: World(Opt("world", "1")));
+        var gen = new CorpusGenerator(Int("seed", 1), Opt("split", "train") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => ByteLevel.PreTokenize(t).Count(), version: World(Opt("world", "1")))
+        {
+            HintShare = Dbl("hints", 0),
+        };
         for (int i = 0; i < Int("count", 2); i++)
         {
             Conversation c = gen.Sample(i, Dbl("difficulty", 1), Int("questions", 1));
@@ -68,23 +73,57 @@ switch (args[0])
         {
             var enc = new SampleEncoder(tok);
             var g = new CorpusGenerator(Int("seed", 1), Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => tok.Encode(t).Length,
-                version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")));
+                version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")))
+            {
+                HintShare = Dbl("hints", 0),
+            };
             for (int i = Int("index", 0); i < Int("index", 0) + Int("count", 4); i++)
             {
-                Conversation c = g.Sample(i);
+                Conversation c = g.Sample(i, Dbl("difficulty", 1));
                 EncodedSample s = enc.Encode(c);
                 using var scope = TorchSharp.torch.NewDisposeScope();
                 using var noGrad = TorchSharp.torch.no_grad();
                 var logits = model.Forward(TorchSharp.torch.tensor(s.Ids.Select(x => (long)x).ToArray(), [1, s.Ids.Length]));
                 var probs = logits[0].softmax(-1);
                 Console.WriteLine($"### {i} {c.Kind}: {c.First.Question} -> {c.Answer}");
-                for (int j = s.AnswerStart; j < s.AnswerEnd; j++)
+
+                // Every supervised token: hint answers inside the documents (--hints), then the answer.
+                for (int j = 1; j < s.AnswerEnd; j++)
                 {
+                    if (s.Weights[j] != 1f)
+                    {
+                        continue;
+                    }
+
+                    if (j < s.AnswerStart)
+                    {
+                        Console.Write("  hint");
+                    }
+
                     var (vals, idx) = probs[j - 1].topk(5);
                     var top = Enumerable.Range(0, 5).Select(k => $"{tok.Decode([(int)idx[k].item<long>()])}:{vals[k].item<float>():F2}");
                     Console.WriteLine($"  want {tok.Decode([s.Ids[j]])}: {string.Join(" ", top)}");
                 }
             }
+        }
+
+        return 0;
+    case "eval":
+        // Exact match of an exported model's greedy answers at a corpus difficulty (1 = the evaluation setting; lower =
+        // fewer companies and filler sentences), per question kind: tells weak look-ups from distraction by long contexts.
+        using (var model = LlamaTrainModel.LoadExport(Opt("model", "models/sparsex-demo"), TorchSharp.torch.CPU))
+        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
+        {
+            var g = new CorpusGenerator(Int("seed", 1), Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => tok.Encode(t).Length,
+                version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")))
+            {
+                HintShare = Dbl("hints", 0),
+            };
+            double difficulty = Dbl("difficulty", 1);
+            var conversations = Enumerable.Range(0, Int("count", 128)).Select(i => g.Sample(i, difficulty)).ToList();
+            var (accuracy, perKind) = Evaluator.ExactMatch(model, new SampleEncoder(tok), conversations, TorchSharp.torch.ScalarType.Float32, batch: 8);
+            Console.WriteLine($"difficulty {difficulty}: exact match {accuracy:P1} of {conversations.Count} ("
+                + string.Join(", ", perKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P0} of {conversations.Count(c => c.Kind == k.Key)}")) + ")");
         }
 
         return 0;
@@ -97,6 +136,18 @@ switch (args[0])
             learningRate: Dbl("lr", 3e-3),
             compute: Opt("dtype", "fp32") == "bf16" ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32,
             progress: (step, loss, acc) => Console.WriteLine($"step {step} loss {loss:F3} copy accuracy {acc:P0}"));
+        return 0;
+    case "recalltest":
+        // What the trainer learns apart from the corpus: key-value recall with noise between a pair's tokens, or reversed.
+        var recallConfig = Opt("preset", "tiny") == "demo" ? TrainModelConfig.Demo(1280) : TrainModelConfig.Tiny(1280);
+        recallConfig = recallConfig with { NumLayers = OptInt("layers") ?? recallConfig.NumLayers, HiddenSize = OptInt("hidden") ?? recallConfig.HiddenSize };
+        SyntheticTask.Train(
+            recallConfig,
+            rng => RecallTask.Row(rng, Int("pairs", 16), Int("queries", 8), Int("gap", 0), Opt("reverse", "0") == "1", 1280),
+            Int("steps", 300),
+            Int("batch", 32),
+            learningRate: Dbl("lr", 3e-3),
+            progress: (step, loss, acc) => Console.WriteLine($"step {step} loss {loss:F3} recall accuracy {acc:P0}"));
         return 0;
     case "tokenizer":
         WordTokenizerBuilder.Write(Opt("out", "artifacts/tokenizer"));
@@ -127,8 +178,11 @@ switch (args[0])
             ContextWeight = (float)Dbl("context-weight", 0.1),
             Questions = Int("questions", 1),
             CurriculumSteps = Int("curriculum-steps", 0),
+            MaxDifficulty = Dbl("difficulty", 1),
+            Hints = Dbl("hints", 0),
             World = World(Opt("world", "1")),
             CopyShare = Dbl("copy-share", 0),
+            RecallShare = Dbl("recall-share", 0),
         };
         new Trainer(options, Console.Out).Run();
         return 0;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SparseX.Train.Training;
@@ -42,44 +41,6 @@ public static class CopyTask
         ScalarType compute = ScalarType.Float32, Action<int, double, double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        using var model = LlamaTrainModel.Create(config, CPU, seed: 1);
-        using var opt = new AdamW(model.Parameters);
-        var rng = new Random(1);
-        double accuracy = 0;
-        int t = 2 * length;
-        for (int step = 1; step <= steps; step++)
-        {
-            using var scope = NewDisposeScope();
-            var ids = new long[batch * t];
-            var w = new float[batch * t];
-            for (int i = 0; i < batch; i++)
-            {
-                EncodedSample row = Row(rng, length, config.VocabSize);
-                for (int j = 0; j < t; j++)
-                {
-                    ids[(i * t) + j] = row.Ids[j];
-                    w[(i * t) + j] = row.Weights[j];
-                }
-            }
-
-            Tensor tokens = tensor(ids, [batch, t]);
-            Tensor logits = model.Forward(tokens, compute);
-            Tensor loss = Trainer.Loss(logits, tokens, tensor(w, [batch, t]));
-            loss.backward();
-            opt.Step(learningRate * Math.Min(1, step / 50.0));
-            using (no_grad())
-            {
-                // Position length + j - 1 predicts token length + j; the first token of the copy is not predictable.
-                Tensor predicted = logits.narrow(1, length, length - 1).argmax(-1);
-                accuracy = predicted.eq(tokens.narrow(1, length + 1, length - 1)).to(ScalarType.Float32).mean().item<float>();
-            }
-
-            if (step % 25 == 0)
-            {
-                progress?.Invoke(step, loss.item<float>(), accuracy);
-            }
-        }
-
-        return accuracy;
+        return SyntheticTask.Train(config, rng => Row(rng, length, config.VocabSize), steps, batch, learningRate, compute, progress);
     }
 }

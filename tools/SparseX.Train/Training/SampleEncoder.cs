@@ -5,8 +5,8 @@ namespace SparseX.Train.Training;
 
 /// <summary>
 /// Tokenizes conversations message by message (the result equals tokenizing the rendered text) and weights
-/// the loss: assistant content and its <c>&lt;|im_end|&gt;</c> weigh 1, every other token
-/// <see cref="ContextWeight"/>.
+/// the loss: assistant content and its <c>&lt;|im_end|&gt;</c> weigh 1, and so do a context message's
+/// <see cref="ChatMessage.Supervised"/> spans; every other token <see cref="ContextWeight"/>.
 /// </summary>
 /// <param name="encode">Text to token ids (the tokenizer's, or the equivalent <see cref="Text.WordLevelEncoder"/>).</param>
 /// <param name="contextWeight">The loss weight of non-assistant tokens.</param>
@@ -38,10 +38,34 @@ public sealed class SampleEncoder(Func<string, int[]> encode, float contextWeigh
             int[] header = encode(ChatMl.Header(m.Role));
             ids.AddRange(header);
             weights.AddRange(Enumerable.Repeat(ContextWeight, header.Length));
-            int[] content = encode(m.Content + ChatMl.ImEnd);
             answerStart = ids.Count;
-            ids.AddRange(content);
-            weights.AddRange(Enumerable.Repeat(m.IsTarget ? 1f : ContextWeight, content.Length));
+            if (m.Supervised.Count == 0)
+            {
+                int[] content = encode(m.Content + ChatMl.ImEnd);
+                ids.AddRange(content);
+                weights.AddRange(Enumerable.Repeat(m.IsTarget ? 1f : ContextWeight, content.Length));
+            }
+            else
+            {
+                // Context with supervised spans (hint answers): the pieces split before spaces, where the byte-level
+                // pre-tokenizer splits anyway, so their tokens are the whole content's.
+                int at = 0;
+                foreach (Range span in m.Supervised)
+                {
+                    var (start, length) = span.GetOffsetAndLength(m.Content.Length);
+                    int[] before = encode(m.Content[at..start]), inside = encode(m.Content.Substring(start, length));
+                    ids.AddRange(before);
+                    weights.AddRange(Enumerable.Repeat(ContextWeight, before.Length));
+                    ids.AddRange(inside);
+                    weights.AddRange(Enumerable.Repeat(1f, inside.Length));
+                    at = start + length;
+                }
+
+                int[] rest = encode(m.Content[at..] + ChatMl.ImEnd);
+                ids.AddRange(rest);
+                weights.AddRange(Enumerable.Repeat(ContextWeight, rest.Length));
+            }
+
             answerEnd = ids.Count;
             int[] newline = encode("\n");
             ids.AddRange(newline);

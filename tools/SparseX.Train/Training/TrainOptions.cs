@@ -64,12 +64,28 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the steps over which the corpus difficulty ramps from 0 to 1 (0: always 1).</summary>
     public int CurriculumSteps { get; set; }
 
+    /// <summary>Gets or sets the corpus difficulty training ends at (and stays at; the curriculum ramps from 0 to it): below 1,
+    /// training sees only short conversations (fewer companies and fillers), which ask as many questions in far fewer
+    /// tokens — denser supervision of the look-ups. Evaluation always uses difficulty 1.</summary>
+    public double MaxDifficulty { get; set; } = 1;
+
     /// <summary>Gets or sets the world's question forms (written to the export's <c>sparsex_world.json</c>).</summary>
     public SparseX.World.WorldVersion World { get; set; } = SparseX.World.WorldVersion.V1;
 
     /// <summary>Gets or sets the share of batch rows that are copy-task rows (<see cref="CopyTask.Row"/>, 64 random tokens
     /// shown twice): an induction warm-up, since the corpus alone did not form a copy head in the committed model.</summary>
     public double CopyShare { get; set; }
+
+    /// <summary>Gets or sets the share of the remaining batch rows that are key–value recall rows (<see cref="RecallTask.Row"/>:
+    /// 4–16 pairs, 0–3 noise tokens between key and value, half of them value first, 16 supervised queries): dense training
+    /// of the content-keyed look-up the questions need. Copy rows can be solved by position alone; recall rows cannot, and
+    /// the look-up forms abruptly after thousands of steps (<c>recalltest</c>).</summary>
+    public double RecallShare { get; set; }
+
+    /// <summary>Gets or sets the share of facts a training conversation does not ask about that are restated in their
+    /// document as supervised hint sentences (<see cref="SparseX.World.CorpusGenerator.HintShare"/>; world V2 and later).
+    /// Held-out evaluation never has hints.</summary>
+    public double Hints { get; set; }
 
     /// <summary>Gets or sets the peak learning rate.</summary>
     public double LearningRate { get; set; } = 2e-3;

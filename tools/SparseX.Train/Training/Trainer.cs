@@ -72,6 +72,10 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             throw new ArgumentException($"Shape: hidden {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} key/value heads, MLP {config.IntermediateSize}: every size must be ≥ 1, the hidden size must divide into the heads and the heads into the key/value heads.");
         }
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
+        if (options.MaxDifficulty is < 0 or > 1)
+        {
+            throw new ArgumentException($"--difficulty: {options.MaxDifficulty} is outside [0, 1].");
+        }
 
         string ckpt = Path.Combine(options.RunDirectory, CheckpointFile);
         LlamaTrainModel model;
@@ -118,7 +122,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         log.WriteLine($"model: {model.ParameterCount / 1e6:F2}M parameters, vocab {config.VocabSize}, device {device}, compute {compute}");
 
         int Count(string text) => fast.Encode(text).Length;
-        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World);
+        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World) { HintShare = options.Hints };
         var evalGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context, version: options.World);
         var losses = new JsonArray();
         var sw = Stopwatch.StartNew();
@@ -136,9 +140,12 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                     // A share of rows are copy-task rows (an induction warm-up); the draw is per (step, row), so a
                     // resumed run sees the same data.
                     var rowRng = new Random(unchecked((int)((s * 1_000_003) + i)));
+                    // The recall draw comes second and only when asked for, so runs without it see the same rows as before.
                     samples[i] = rowRng.NextDouble() < options.CopyShare
                         ? CopyTask.Row(rowRng, 64, vocabTokens)
-                        : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
+                        : options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare
+                            ? RecallTask.Row(rowRng, pairs: rowRng.Next(4, 17), queries: 16, gap: rowRng.Next(4), reverse: rowRng.Next(2) == 0, vocabTokens)
+                            : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
                 });
                 int t = samples.Max(x => x.Ids.Length);
                 var ids = new long[options.Batch * t];
@@ -239,7 +246,10 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["questions_per_conversation"] = options.Questions,
             ["world_version"] = (int)options.World,
             ["copy_share"] = options.CopyShare,
+            ["recall_share"] = options.RecallShare,
             ["curriculum_steps"] = options.CurriculumSteps,
+            ["max_difficulty"] = options.MaxDifficulty,
+            ["hints"] = options.Hints,
             ["learning_rate"] = options.LearningRate,
             ["schedule_minutes"] = options.ScheduleMinutes,
             ["seconds_this_run"] = Math.Round(seconds, 1),
@@ -277,7 +287,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         return options.LearningRate * Math.Min(1, (step + 1.0) / options.Warmup) * (0.1 + (0.45 * (1 + Math.Cos(Math.PI * progress))));
     }
 
-    private double Difficulty(long step) => options.CurriculumSteps <= 0 ? 1 : Math.Min(1, (double)step / options.CurriculumSteps);
+    private double Difficulty(long step) => options.MaxDifficulty * (options.CurriculumSteps <= 0 ? 1 : Math.Min(1, (double)step / options.CurriculumSteps));
 
     /// <summary>The weighted next-token cross entropy.</summary>
     /// <param name="logits">Logits [B, T, V].</param>
