@@ -78,8 +78,9 @@ public sealed class CorpusGenerator
     /// "The X was launched by C .", "The X project was handled by P .", "P was hired by C .", "The company based in CITY is C
     /// .", "The company founded by P is C .". Predicting the answer there takes one step of what a question takes two for
     /// (resolving "the company above", an alias, or a document's subject, without first finding the document), so the hint
-    /// teaches that step on its own. Training only (0 for evaluation: a hinted fact is never asked, so hints add no
-    /// shortcut); world V2 and later (V1's question forms are others). 0 leaves every sample as it was.</summary>
+    /// teaches that step on its own. A hinted fact is never the one asked, so the hint gives no answer away; for the same
+    /// reason hints are for training only: at evaluation they would mark which facts are not asked. World V2 and later
+    /// (V1's question forms are others). 0 leaves every sample as it was.</summary>
     public double HintShare
     {
         get;
@@ -210,7 +211,7 @@ public sealed class CorpusGenerator
             units.Add([intro, joined]);
             Ask(joined, v2
                 ? new(QuestionKind.PersonAbove, $"Who handled the {Project(j)} project ?", Engineer(j), Project(j))
-                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany), v2 ? $"The {Project(j)} project was handled by {Engineer(j)} ." : string.Empty);
+                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany), v2 ? $"The {Project(j)} project was handled by {Engineer(j)} ." : null);
         }
 
         // The primary question: (kind, the answer or, for V2's Direct forms that both answer the company, the key).

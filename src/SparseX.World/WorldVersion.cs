@@ -25,9 +25,9 @@ public enum WorldVersion
     /// <summary>V2's documents and question forms (not V3's) with every company and engineer introduction ending in
     /// sentences that restate who it is about, last: "The company based in CITY is C .", "The company founded by P is C .",
     /// "The engineer from CITY is P .". The entity a following document's "The company above" / "The person above" means is
-    /// then named right before that document, however many filler sentences its introduction has — a small model learned
-    /// the references that way (with these sentences, the V2 model trained with hints answered 77% of held-out questions
-    /// instead of 53%). Linking documents (launches, hires, "the person above") restate nothing, so their questions still
-    /// need the document before or the alias's introduction. Direct questions become look-ups of a restated fact.</summary>
+    /// then named right before that document, however many filler sentences its introduction has, and Direct questions
+    /// become forward look-ups of a restated fact; linking documents (launches, hires, "the person above") restate nothing,
+    /// so their questions still need the document before or the alias's introduction. An experiment: models continued on it
+    /// did not get more accurate (not even on Direct questions; tools/SparseX.Train/README.md). Uses no word V2 does not.</summary>
     V4 = 4,
 }

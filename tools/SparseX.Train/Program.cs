@@ -7,14 +7,14 @@ using SparseX.Train.Training;
 // sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-4] [--hints S]
 // sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-4] [--hints S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
-// sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--reverse 0|1] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X]
+// sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--reverse 0|1] [--mix 1 (the trainer's --recall-share rows)] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X]
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
 //                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-4] [--copy-share S] [--recall-share S] [--hints S]
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|copytest|datarate [options]");
+    Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|eval|copytest|recalltest|datarate [options]");
     return 2;
 }
 
@@ -31,6 +31,16 @@ string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? 
 int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 int? OptInt(string name) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+// The conversations `inspect` and `eval` read: the model's world (or --world), held-out (or --split train), --hints.
+CorpusGenerator ModelCorpus(SparseX.Engine.Text.HfTokenizer tok) => new(
+    Int("seed", 1),
+    Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train,
+    t => tok.Encode(t).Length,
+    version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")))
+{
+    HintShare = Dbl("hints", 0),
+};
 
 // Loads libtorch the engine's way (SPARSEX_LIBTORCH on the device, where the publish carries no libtorch of its own).
 if (args[0] is "inspect" or "copytest" or "recalltest" or "eval")
@@ -72,11 +82,7 @@ switch (args[0])
         using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
         {
             var enc = new SampleEncoder(tok);
-            var g = new CorpusGenerator(Int("seed", 1), Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => tok.Encode(t).Length,
-                version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")))
-            {
-                HintShare = Dbl("hints", 0),
-            };
+            CorpusGenerator g = ModelCorpus(tok);
             for (int i = Int("index", 0); i < Int("index", 0) + Int("count", 4); i++)
             {
                 Conversation c = g.Sample(i, Dbl("difficulty", 1));
@@ -114,11 +120,7 @@ switch (args[0])
         using (var model = LlamaTrainModel.LoadExport(Opt("model", "models/sparsex-demo"), TorchSharp.torch.CPU))
         using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
         {
-            var g = new CorpusGenerator(Int("seed", 1), Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => tok.Encode(t).Length,
-                version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")))
-            {
-                HintShare = Dbl("hints", 0),
-            };
+            CorpusGenerator g = ModelCorpus(tok);
             double difficulty = Dbl("difficulty", 1);
             var conversations = Enumerable.Range(0, Int("count", 128)).Select(i => g.Sample(i, difficulty)).ToList();
             var (accuracy, perKind) = Evaluator.ExactMatch(model, new SampleEncoder(tok), conversations, TorchSharp.torch.ScalarType.Float32, batch: 8);
@@ -143,7 +145,7 @@ switch (args[0])
         recallConfig = recallConfig with { NumLayers = OptInt("layers") ?? recallConfig.NumLayers, HiddenSize = OptInt("hidden") ?? recallConfig.HiddenSize };
         SyntheticTask.Train(
             recallConfig,
-            rng => RecallTask.Row(rng, Int("pairs", 16), Int("queries", 8), Int("gap", 0), Opt("reverse", "0") == "1", 1280),
+            rng => Opt("mix", "0") == "1" ? RecallTask.MixedRow(rng, 1280) : RecallTask.Row(rng, Int("pairs", 16), Int("queries", 8), Int("gap", 0), Opt("reverse", "0") == "1", 1280),
             Int("steps", 300),
             Int("batch", 32),
             learningRate: Dbl("lr", 3e-3),

@@ -9,6 +9,17 @@ namespace SparseX.Train.Training;
 /// </summary>
 public static class RecallTask
 {
+    /// <summary>A recall row of the mix the trainer puts among corpus rows (<see cref="TrainOptions.RecallShare"/>): 4–16
+    /// pairs, 0–3 noise tokens between a pair's tokens, half of them value first, 16 queries.</summary>
+    /// <param name="rng">The random source.</param>
+    /// <param name="vocabSize">Tokens are drawn from [4, vocabSize).</param>
+    /// <returns>The row.</returns>
+    public static EncodedSample MixedRow(Random rng, int vocabSize)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        return Row(rng, pairs: rng.Next(4, 17), queries: 16, gap: rng.Next(4), reverse: rng.Next(2) == 0, vocabSize);
+    }
+
     /// <summary>One recall row.</summary>
     /// <param name="rng">The random source.</param>
     /// <param name="pairs">Pairs in the context.</param>

@@ -144,7 +144,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                     samples[i] = rowRng.NextDouble() < options.CopyShare
                         ? CopyTask.Row(rowRng, 64, vocabTokens)
                         : options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare
-                            ? RecallTask.Row(rowRng, pairs: rowRng.Next(4, 17), queries: 16, gap: rowRng.Next(4), reverse: rowRng.Next(2) == 0, vocabTokens)
+                            ? RecallTask.MixedRow(rowRng, vocabTokens)
                             : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
                 });
                 int t = samples.Max(x => x.Ids.Length);
@@ -228,7 +228,9 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         }
 
         var heldOut = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, options.EvalQuestions).Select(i => evalGen.Sample(i)).ToList(), compute);
-        var train = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, Math.Min(256, options.EvalQuestions)).Select(i => trainGen.Sample(10_000_000 + i)).ToList(), compute);
+        // Training names, evaluation's conversations: no hints (they would tell which facts are not asked).
+        var trainNames = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World);
+        var train = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, Math.Min(256, options.EvalQuestions)).Select(i => trainNames.Sample(10_000_000 + i)).ToList(), compute);
         log.WriteLine($"final: step {step}, held-out exact match {heldOut.Accuracy:P1} ({options.EvalQuestions} questions; "
             + string.Join(", ", heldOut.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}")) + $"), train-split {train.Accuracy:P1}");
 
