@@ -17,18 +17,7 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
         // Short contexts hold the easy end of the curriculum (two or three companies, few fillers).
         double difficulty = context < 1024 ? 0 : 1;
         var samples = Enumerable.Range(0, count).Select(i => encoder.Encode(gen.Sample(i, difficulty))).ToList();
-        int t = samples.Max(s => s.Ids.Length);
-        var ids = new long[count * t];
-        var w = new float[count * t];
-        for (int i = 0; i < count; i++)
-        {
-            for (int j = 0; j < samples[i].Ids.Length; j++)
-            {
-                ids[(i * t) + j] = samples[i].Ids[j];
-                w[(i * t) + j] = samples[i].Weights[j];
-            }
-        }
-
+        var (ids, w, t) = EncodedSample.Pad(samples);
         return (tensor(ids, [count, t]), tensor(w, [count, t]));
     }
 

@@ -27,16 +27,7 @@ public static class Evaluator
             using var scope = NewDisposeScope();
             var chunk = conversations.Skip(start).Take(batch).ToList();
             var samples = chunk.Select(encoder.Encode).ToList();
-            int t = samples.Max(s => s.Ids.Length);
-            var ids = new long[samples.Count * t];
-            for (int i = 0; i < samples.Count; i++)
-            {
-                for (int j = 0; j < samples[i].Ids.Length; j++)
-                {
-                    ids[(i * t) + j] = samples[i].Ids[j];
-                }
-            }
-
+            var (ids, _, t) = EncodedSample.Pad(samples);
             Tensor pred = model.Forward(tensor(ids, [samples.Count, t]).to(model.Device), compute).argmax(-1).cpu();
             long[] p = pred.data<long>().ToArray();
             for (int i = 0; i < samples.Count; i++)

@@ -32,44 +32,33 @@ public sealed class SampleEncoder(Func<string, int[]> encode, float contextWeigh
         ArgumentNullException.ThrowIfNull(conversation);
         var ids = new List<int>();
         var weights = new List<float>();
+        void Append(string text, float weight)
+        {
+            int[] tokens = encode(text);
+            ids.AddRange(tokens);
+            weights.AddRange(Enumerable.Repeat(weight, tokens.Length));
+        }
+
         int answerStart = 0, answerEnd = 0;
         foreach (ChatMessage m in conversation.Messages)
         {
-            int[] header = encode(ChatMl.Header(m.Role));
-            ids.AddRange(header);
-            weights.AddRange(Enumerable.Repeat(ContextWeight, header.Length));
+            Append(ChatMl.Header(m.Role), ContextWeight);
             answerStart = ids.Count;
-            if (m.Supervised.Count == 0)
-            {
-                int[] content = encode(m.Content + ChatMl.ImEnd);
-                ids.AddRange(content);
-                weights.AddRange(Enumerable.Repeat(m.IsTarget ? 1f : ContextWeight, content.Length));
-            }
-            else
-            {
-                // Context with supervised spans (hint answers): the pieces split before spaces, where the byte-level
-                // pre-tokenizer splits anyway, so their tokens are the whole content's.
-                int at = 0;
-                foreach (Range span in m.Supervised)
-                {
-                    var (start, length) = span.GetOffsetAndLength(m.Content.Length);
-                    int[] before = encode(m.Content[at..start]), inside = encode(m.Content.Substring(start, length));
-                    ids.AddRange(before);
-                    weights.AddRange(Enumerable.Repeat(ContextWeight, before.Length));
-                    ids.AddRange(inside);
-                    weights.AddRange(Enumerable.Repeat(1f, inside.Length));
-                    at = start + length;
-                }
 
-                int[] rest = encode(m.Content[at..] + ChatMl.ImEnd);
-                ids.AddRange(rest);
-                weights.AddRange(Enumerable.Repeat(ContextWeight, rest.Length));
+            // Supervised spans (hint answers) split the content before spaces, where the byte-level pre-tokenizer splits
+            // anyway, so the pieces' tokens are the whole content's.
+            int at = 0;
+            foreach (Range span in m.Supervised)
+            {
+                var (start, length) = span.GetOffsetAndLength(m.Content.Length);
+                Append(m.Content[at..start], ContextWeight);
+                Append(m.Content.Substring(start, length), 1f);
+                at = start + length;
             }
 
+            Append(m.Content[at..] + ChatMl.ImEnd, m.IsTarget ? 1f : ContextWeight);
             answerEnd = ids.Count;
-            int[] newline = encode("\n");
-            ids.AddRange(newline);
-            weights.AddRange(Enumerable.Repeat(ContextWeight, newline.Length));
+            Append("\n", ContextWeight);
         }
 
         weights[0] = 0;

@@ -31,18 +31,7 @@ public static class SyntheticTask
         {
             using var scope = NewDisposeScope();
             var rows = Enumerable.Range(0, batch).Select(_ => row(rng)).ToList();
-            int t = rows.Max(r => r.Ids.Length);
-            var ids = new long[batch * t];
-            var w = new float[batch * t];
-            for (int i = 0; i < batch; i++)
-            {
-                for (int j = 0; j < rows[i].Ids.Length; j++)
-                {
-                    ids[(i * t) + j] = rows[i].Ids[j];
-                    w[(i * t) + j] = rows[i].Weights[j];
-                }
-            }
-
+            var (ids, w, t) = EncodedSample.Pad(rows);
             Tensor tokens = tensor(ids, [batch, t]);
             Tensor logits = model.Forward(tokens, compute);
             Tensor loss = Trainer.Loss(logits, tokens, tensor(w, [batch, t]));

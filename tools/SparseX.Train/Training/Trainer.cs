@@ -147,18 +147,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                             ? RecallTask.MixedRow(rowRng, vocabTokens)
                             : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
                 });
-                int t = samples.Max(x => x.Ids.Length);
-                var ids = new long[options.Batch * t];
-                var w = new float[options.Batch * t];
-                for (int i = 0; i < samples.Length; i++)
-                {
-                    for (int j = 0; j < samples[i].Ids.Length; j++)
-                    {
-                        ids[(i * t) + j] = samples[i].Ids[j];
-                        w[(i * t) + j] = samples[i].Weights[j];
-                    }
-                }
-
+                var (ids, w, t) = EncodedSample.Pad(samples);
                 try
                 {
                     batches.Add((s, ids, w, t), cts.Token);
