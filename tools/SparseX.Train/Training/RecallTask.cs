@@ -10,14 +10,34 @@ namespace SparseX.Train.Training;
 public static class RecallTask
 {
     /// <summary>A recall row of the mix the trainer puts among corpus rows (<see cref="TrainOptions.RecallShare"/>): 4–16
-    /// pairs, 0–3 noise tokens between a pair's tokens, half of them value first, 16 queries.</summary>
+    /// pairs, 0–5 noise tokens between a pair's tokens, some of them value first, 16 queries. A query's value follows its
+    /// key after the last g tokens of <paramref name="querySuffix"/>, g drawn from 0 to its length: with the chat
+    /// template's tokens between a question and its answer, the longest gap is the corpus's, where a look-up must first
+    /// bring the question's key to the answer's position (plain recall, g = 0, is learned in ≈ 100 steps from the demo
+    /// model; 5 random tokens between key and value are not learned in 200; tools/SparseX.Train/README.md).</summary>
     /// <param name="rng">The random source.</param>
     /// <param name="vocabSize">Tokens are drawn from [4, vocabSize).</param>
+    /// <param name="querySuffix">The tokens that may stand between a query's key and its value (none: plain recall).</param>
+    /// <param name="reverseShare">The probability that the row's values come before their keys.</param>
     /// <returns>The row.</returns>
-    public static EncodedSample MixedRow(Random rng, int vocabSize)
+    public static EncodedSample MixedRow(Random rng, int vocabSize, IReadOnlyList<int>? querySuffix = null, double reverseShare = 0.5)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        return Row(rng, pairs: rng.Next(4, 17), queries: 16, gap: rng.Next(4), reverse: rng.Next(2) == 0, vocabSize);
+        int pairs = rng.Next(4, 17), gap = rng.Next(6);
+        bool reverse = rng.NextDouble() < reverseShare;
+        int g = querySuffix is { Count: > 0 } ? rng.Next(querySuffix.Count + 1) : 0;
+        int[] separator = g == 0 || querySuffix is null ? [] : [.. querySuffix.Skip(querySuffix.Count - g)];
+        return Row(rng, pairs, queries: 16, gap, reverse, vocabSize, separator);
+    }
+
+    /// <summary>The tokens between a corpus question's last word and its answer: " ?", the end of the user message and
+    /// the assistant header.</summary>
+    /// <param name="encode">The tokenizer.</param>
+    /// <returns>The token ids.</returns>
+    public static int[] ChatQuerySuffix(Func<string, int[]> encode)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
+        return encode(" ?" + SparseX.World.ChatMl.ImEnd + "\n" + SparseX.World.ChatMl.Header("assistant"));
     }
 
     /// <summary>One recall row.</summary>
@@ -27,33 +47,43 @@ public static class RecallTask
     /// <param name="gap">Noise tokens between a pair's two tokens.</param>
     /// <param name="reverse">Whether the value comes before its key.</param>
     /// <param name="vocabSize">Tokens are drawn from [4, vocabSize) (ids below 4 are the special tokens).</param>
+    /// <param name="separator">Tokens between a query's key and its value, the same in every query (as the chat
+    /// template's tokens stand between a question's key and its answer); none if null.</param>
+    /// <param name="typed">Values are drawn from the upper half of the vocabulary, keys and noise from the lower, and each
+    /// pair has its own number of noise tokens, 0 to <paramref name="gap"/>: as in the corpus, where a fact's answer is an
+    /// entity name at a varying distance from its key, told apart from the words between by its kind. Untyped values at
+    /// a varying distance could not be found at all.</param>
     /// <returns>The row (its answer span starts at the first query).</returns>
-    public static EncodedSample Row(Random rng, int pairs, int queries, int gap, bool reverse, int vocabSize)
+    public static EncodedSample Row(Random rng, int pairs, int queries, int gap, bool reverse, int vocabSize, IReadOnlyList<int>? separator = null, bool typed = false)
     {
         ArgumentNullException.ThrowIfNull(rng);
+        int mid = typed ? (vocabSize + 4) / 2 : vocabSize;
         var keys = new HashSet<int>();
         while (keys.Count < pairs)
         {
-            keys.Add(rng.Next(4, vocabSize));
+            keys.Add(rng.Next(4, mid));
         }
 
         int[] k = [.. keys];
-        int[] v = [.. k.Select(_ => rng.Next(4, vocabSize))];
+        int[] v = [.. k.Select(_ => rng.Next(typed ? mid : 4, vocabSize))];
         var ids = new List<int>();
         for (int i = 0; i < pairs; i++)
         {
             ids.Add(reverse ? v[i] : k[i]);
-            ids.AddRange(Enumerable.Range(0, gap).Select(_ => rng.Next(4, vocabSize)));
+            ids.AddRange(Enumerable.Range(0, typed ? rng.Next(gap + 1) : gap).Select(_ => rng.Next(4, mid)));
             ids.Add(reverse ? k[i] : v[i]);
         }
 
         int answerStart = ids.Count;
         var weights = new List<float>(Enumerable.Repeat(0f, ids.Count));
+        separator ??= [];
         for (int q = 0; q < queries; q++)
         {
             int i = rng.Next(pairs);
-            ids.AddRange([k[i], v[i]]);
-            weights.AddRange([0f, 1f]);
+            ids.Add(k[i]);
+            ids.AddRange(separator);
+            ids.Add(v[i]);
+            weights.AddRange(Enumerable.Repeat(0f, 1 + separator.Count).Append(1f));
         }
 
         return new EncodedSample([.. ids], [.. weights], answerStart, ids.Count);

@@ -17,13 +17,16 @@ public static class SyntheticTask
     /// <param name="learningRate">Peak learning rate (linear warm-up over 50 steps).</param>
     /// <param name="compute">Compute dtype.</param>
     /// <param name="progress">Called every 25 steps with (step, loss, accuracy).</param>
+    /// <param name="init">An exported model to start from instead of a fresh one of <paramref name="config"/>'s shape.</param>
+    /// <param name="device">Where to train (the CPU if null).</param>
     /// <returns>The accuracy of the last step.</returns>
     public static double Train(TrainModelConfig config, Func<Random, EncodedSample> row, int steps, int batch = 32, double learningRate = 3e-3,
-        ScalarType compute = ScalarType.Float32, Action<int, double, double>? progress = null)
+        ScalarType compute = ScalarType.Float32, Action<int, double, double>? progress = null, string? init = null, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(row);
-        using var model = LlamaTrainModel.Create(config, CPU, seed: 1);
+        device ??= CPU;
+        using var model = init is null ? LlamaTrainModel.Create(config, device, seed: 1) : LlamaTrainModel.LoadExport(init, device);
         using var opt = new AdamW(model.Parameters);
         var rng = new Random(1);
         double accuracy = 0;
@@ -32,15 +35,15 @@ public static class SyntheticTask
             using var scope = NewDisposeScope();
             var rows = Enumerable.Range(0, batch).Select(_ => row(rng)).ToList();
             var (ids, w, t) = EncodedSample.Pad(rows);
-            Tensor tokens = tensor(ids, [batch, t]);
+            Tensor tokens = tensor(ids, [batch, t]).to(device);
             Tensor logits = model.Forward(tokens, compute);
-            Tensor loss = Trainer.Loss(logits, tokens, tensor(w, [batch, t]));
+            Tensor loss = Trainer.Loss(logits, tokens, tensor(w, [batch, t]).to(device));
             loss.backward();
             opt.Step(learningRate * Math.Min(1, step / 50.0));
             long[] predicted;
             using (no_grad())
             {
-                predicted = logits.argmax(-1).data<long>().ToArray();
+                predicted = logits.argmax(-1).cpu().data<long>().ToArray();
             }
 
             int right = 0, all = 0;

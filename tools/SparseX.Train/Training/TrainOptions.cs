@@ -82,6 +82,10 @@ public sealed class TrainOptions
     /// the look-up forms abruptly after thousands of steps (<c>recalltest</c>).</summary>
     public double RecallShare { get; set; }
 
+    /// <summary>Gets or sets the share of recall rows whose values come before their keys (the order of "C is a company
+    /// based in CITY"); the rest are key first.</summary>
+    public double RecallReverse { get; set; } = 0.5;
+
     /// <summary>Gets or sets the share of facts a training conversation does not ask about that are restated in their
     /// document as supervised hint sentences (<see cref="SparseX.World.CorpusGenerator.HintShare"/>; world V2 and later).
     /// Held-out evaluation never has hints.</summary>

@@ -50,6 +50,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         WordLevelEncoder fast = WordLevelEncoder.Load(tokDir);
         var encoder = new SampleEncoder(fast.Encode, options.ContextWeight);
         int vocabTokens = tok.VocabSize;
+        int[] querySuffix = RecallTask.ChatQuerySuffix(fast.Encode);
         int vocab = ((vocabTokens + 63) / 64) * 64;
         TrainModelConfig config = options.Preset switch
         {
@@ -144,7 +145,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                     samples[i] = rowRng.NextDouble() < options.CopyShare
                         ? CopyTask.Row(rowRng, 64, vocabTokens)
                         : options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare
-                            ? RecallTask.MixedRow(rowRng, vocabTokens)
+                            ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse)
                             : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
                 });
                 var (ids, w, t) = EncodedSample.Pad(samples);
@@ -238,6 +239,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["world_version"] = (int)options.World,
             ["copy_share"] = options.CopyShare,
             ["recall_share"] = options.RecallShare,
+            ["recall_reverse"] = options.RecallReverse,
             ["curriculum_steps"] = options.CurriculumSteps,
             ["max_difficulty"] = options.MaxDifficulty,
             ["hints"] = options.Hints,
