@@ -285,7 +285,7 @@ public sealed class CorpusGenerator
             }
             else
             {
-                throw new InvalidOperationException("A conversation's key sentences alone exceed the token limit.");
+                throw new InvalidOperationException($"A conversation's key sentences alone exceed the token limit of {MaxTokens}.");
             }
         }
     }

@@ -123,6 +123,17 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             options.MaxDifficulty = 1.5;
             e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
             Assert.Contains("--difficulty", e.Message, StringComparison.Ordinal);
+            options.MaxDifficulty = 0.5;
+            options.RecallReverse = -0.1;
+            e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("--recall-reverse: -0.1 is outside [0, 1]", e.Message, StringComparison.Ordinal);
+
+            // A context too short for the corpus ends the run with the generator's error (it used to wait forever for a batch).
+            options.RecallReverse = 0.5;
+            options.Context = 64;
+            options.RunDirectory = Path.Combine(root, "run3");
+            Exception tooShort = Assert.ThrowsAny<Exception>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("token limit of 64", tooShort.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -131,6 +142,21 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
                 Directory.Delete(root, recursive: true);
             }
         }
+    }
+
+    [Fact]
+    public void SupervisedAccuracyCountsTheChosenRowsSupervisedTokens()
+    {
+        // Two rows of three tokens over a vocabulary of 4; the logits pick token 2 everywhere.
+        using var scope = NewDisposeScope();
+        Tensor logits = zeros(2, 3, 4);
+        logits[.., .., 2] = tensor(1f);
+        Tensor ids = tensor(new long[] { 0, 2, 1, 0, 2, 2 }, [2, 3]);
+        Tensor w = tensor(new float[] { 0, 1, 1, 0, 1, 0.3f }, [2, 3]);
+        Assert.Equal(0.5, Trainer.SupervisedAccuracy(logits, ids, w, tensor(new[] { true, false })));
+        Assert.Equal(2 / 3.0, Trainer.SupervisedAccuracy(logits, ids, w, tensor(new[] { true, true })), 6);
+        Assert.Equal(1.0, Trainer.SupervisedAccuracy(logits, ids, w, tensor(new[] { false, true })));
+        Assert.True(double.IsNaN(Trainer.SupervisedAccuracy(logits, ids, w, tensor(new[] { false, false }))));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using SparseX.Engine.Text;
 using SparseX.World;
 using SparseX.Train.Export;
 using SparseX.Train.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SparseX.Train.Training;
@@ -73,9 +74,12 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             throw new ArgumentException($"Shape: hidden {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} key/value heads, MLP {config.IntermediateSize}: every size must be ≥ 1, the hidden size must divide into the heads and the heads into the key/value heads.");
         }
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
-        if (options.MaxDifficulty is < 0 or > 1)
+        foreach (var (name, share) in new[] { ("--difficulty", options.MaxDifficulty), ("--copy-share", options.CopyShare), ("--recall-share", options.RecallShare), ("--recall-reverse", options.RecallReverse), ("--hints", options.Hints) })
         {
-            throw new ArgumentException($"--difficulty: {options.MaxDifficulty} is outside [0, 1].");
+            if (share is < 0 or > 1 || double.IsNaN(share))
+            {
+                throw new ArgumentException($"{name}: {share} is outside [0, 1].");
+            }
         }
 
         string ckpt = Path.Combine(options.RunDirectory, CheckpointFile);
@@ -128,13 +132,16 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         var losses = new JsonArray();
         var sw = Stopwatch.StartNew();
         double budget = options.Minutes * 60;
-        using var batches = new BlockingCollection<(long Step, long[] Ids, float[] W, int T)>(8);
+        using var batches = new BlockingCollection<(long Step, long[] Ids, float[] W, int T, bool[] Recall)>(8);
         using var cts = new CancellationTokenSource();
         var producer = Task.Run(() =>
         {
+            // A fault (a conversation that cannot fit --context) ends the batches; the consumer then rethrows it.
+            using var done = new CompleteOnDispose(batches);
             for (long s = step; !cts.IsCancellationRequested; s++)
             {
                 var samples = new EncodedSample[options.Batch];
+                var recall = new bool[options.Batch];
                 double difficulty = Difficulty(s);
                 Parallel.For(0, options.Batch, i =>
                 {
@@ -142,16 +149,18 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                     // resumed run sees the same data.
                     var rowRng = new Random(unchecked((int)((s * 1_000_003) + i)));
                     // The recall draw comes second and only when asked for, so runs without it see the same rows as before.
-                    samples[i] = rowRng.NextDouble() < options.CopyShare
+                    bool copy = rowRng.NextDouble() < options.CopyShare;
+                    recall[i] = !copy && options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare;
+                    samples[i] = copy
                         ? CopyTask.Row(rowRng, 64, vocabTokens)
-                        : options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare
+                        : recall[i]
                             ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse)
                             : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
                 });
                 var (ids, w, t) = EncodedSample.Pad(samples);
                 try
                 {
-                    batches.Add((s, ids, w, t), cts.Token);
+                    batches.Add((s, ids, w, t, recall), cts.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -164,7 +173,13 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         long tokens = 0;
         while (step < options.MaxSteps && sw.Elapsed.TotalSeconds < budget)
         {
-            var (s, idsArr, wArr, t) = batches.Take();
+            if (!batches.TryTake(out var batch, Timeout.Infinite))
+            {
+                producer.GetAwaiter().GetResult();
+                throw new InvalidOperationException("The batch producer stopped.");
+            }
+
+            var (s, idsArr, wArr, t, recallRows) = batch;
             using (var scope = NewDisposeScope())
             {
                 double lr = LearningRate(options, step, trainedSeconds, sw.Elapsed.TotalSeconds);
@@ -180,7 +195,15 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                 {
                     double l = loss.item<float>();
                     emaLoss = double.IsNaN(emaLoss) ? l : (0.8 * emaLoss) + (0.2 * l);
-                    log.WriteLine($"step {step} loss {l:F4} lr {lr:E2} {tokens / sw.Elapsed.TotalSeconds:F0} tok/s {sw.Elapsed.TotalSeconds:F0}s");
+                    // The recall rows' accuracy shows whether the look-up circuit has formed (it jumps when it does).
+                    string recallAccuracy = "";
+                    if (recallRows.Any(r => r))
+                    {
+                        using var noGrad = no_grad();
+                        recallAccuracy = $" recall {SupervisedAccuracy(logits, ids, w, tensor(recallRows).to(device)):P0}";
+                    }
+
+                    log.WriteLine($"step {step} loss {l:F4}{recallAccuracy} lr {lr:E2} {tokens / sw.Elapsed.TotalSeconds:F0} tok/s {sw.Elapsed.TotalSeconds:F0}s");
                     losses.Add(new JsonObject { ["step"] = step, ["loss"] = Math.Round(l, 5), ["seconds"] = Math.Round(sw.Elapsed.TotalSeconds, 1) });
                 }
             }
@@ -299,6 +322,33 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         Tensor w = weights.narrow(1, 1, t - 1).reshape(-1);
         Tensor ce = nn.functional.cross_entropy(pred, target, reduction: nn.Reduction.None);
         return (ce * w).sum() / w.sum();
+    }
+
+    /// <summary>Marks a collection complete when disposed, however its producer ends.</summary>
+    private sealed class CompleteOnDispose(BlockingCollection<(long Step, long[] Ids, float[] W, int T, bool[] Recall)> collection) : IDisposable
+    {
+        public void Dispose() => collection.CompleteAdding();
+    }
+
+    /// <summary>The share of the supervised tokens (weight 1) of some rows that the logits' greedy choice predicts.</summary>
+    /// <param name="logits">Logits [B, T, V].</param>
+    /// <param name="ids">Token ids [B, T].</param>
+    /// <param name="weights">Weight of predicting each token [B, T] (position 0 unused).</param>
+    /// <param name="rows">Which rows count [B] (bool).</param>
+    /// <returns>The accuracy, NaN where those rows supervise nothing.</returns>
+    public static double SupervisedAccuracy(Tensor logits, Tensor ids, Tensor weights, Tensor rows)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(rows);
+        using var scope = NewDisposeScope();
+        using Scalar one = 1f.ToScalar();
+        long t = ids.shape[1];
+        Tensor supervised = weights.narrow(1, 1, t - 1).eq(one).logical_and(rows.unsqueeze(1));
+        Tensor right = logits.narrow(1, 0, t - 1).argmax(-1).eq(ids.narrow(1, 1, t - 1)).logical_and(supervised);
+        long all = supervised.sum().item<long>();
+        return all == 0 ? double.NaN : right.sum().item<long>() / (double)all;
     }
 
     /// <summary>Writes prompts for the transformers check (hf_check.py): a held-out question with its generation
