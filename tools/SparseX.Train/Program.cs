@@ -149,6 +149,11 @@ switch (args[0])
             recallSuffix = RecallTask.ChatQuerySuffix(t => tok.Encode(t));
         }
 
+        if (Int("query-gap", 0) < 0 || Int("query-gap", 0) > recallSuffix.Length)
+        {
+            throw new ArgumentException($"--query-gap: {Int("query-gap", 0)} is outside [0, {recallSuffix.Length}] (the chat template's tokens between a question and its answer).");
+        }
+
         SyntheticTask.Train(
             recallConfig,
             rng => Opt("mix", "0") == "1"
