@@ -117,6 +117,7 @@ public sealed class CorpusGenerator
         bool v2 = Version >= WorldVersion.V2;
         bool v3 = Version == WorldVersion.V3;
         bool v4 = Version >= WorldVersion.V4;
+        bool keyFirst = Version >= WorldVersion.V5;
 
         int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
@@ -179,7 +180,7 @@ public sealed class CorpusGenerator
             if ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0)
             {
                 var launch = new Document();
-                launch.Key($"The company above launched the {products[i]} .");
+                launch.Key(keyFirst ? $"The {products[i]} was launched by the company above ." : $"The company above launched the {products[i]} .");
                 unit.Add(launch);
                 Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {products[i]} ?", c, products[i]), $"The {products[i]} was launched by {c} .");
             }
@@ -188,7 +189,7 @@ public sealed class CorpusGenerator
             if (hasAlias && ((kind == QuestionKind.Alias && i == target) || rng.Next(2) == 0))
             {
                 var hire = new Document();
-                hire.Key($"{aliases[i]} hired {Hired(i)} as chief engineer .");
+                hire.Key(keyFirst ? $"{Hired(i)} was hired by {aliases[i]} as chief engineer ." : $"{aliases[i]} hired {Hired(i)} as chief engineer .");
                 units.Add([hire]);
                 Ask(hire, new(QuestionKind.Alias, $"Which company hired {Hired(i)} ?", c, Hired(i)), $"{Hired(i)} was hired by {c} .");
             }
@@ -207,7 +208,9 @@ public sealed class CorpusGenerator
             }
 
             var joined = new Document();
-            joined.Key(v2 ? $"The person above later handled the {Project(j)} project ." : $"The person above later joined {joinedCompany} as head of design .");
+            joined.Key(keyFirst
+                ? $"The {Project(j)} project was handled by the person above ."
+                : v2 ? $"The person above later handled the {Project(j)} project ." : $"The person above later joined {joinedCompany} as head of design .");
             units.Add([intro, joined]);
             Ask(joined, v2
                 ? new(QuestionKind.PersonAbove, $"Who handled the {Project(j)} project ?", Engineer(j), Project(j))

@@ -30,4 +30,11 @@ public enum WorldVersion
     /// so their questions still need the document before or the alias's introduction. An experiment: models continued on it
     /// did not get more accurate (not even on Direct questions; tools/SparseX.Train/README.md). Uses no word V2 does not.</summary>
     V4 = 4,
+
+    /// <summary>V4 with every linking sentence key first, its answer after the key: "The X was launched by the company
+    /// above .", "The X project was handled by the person above .", "P was hired by ALIAS as chief engineer .". A model
+    /// learns key-first recall with the answer a few tokens on quickly and value-first recall hardly at all
+    /// (tools/SparseX.Train/README.md), while "the company above" / "the person above" still mean the document before,
+    /// so the questions still need it. Same questions as V2 and V4 for the same seed; uses no word V2 does not.</summary>
+    V5 = 5,
 }

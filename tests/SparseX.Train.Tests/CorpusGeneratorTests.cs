@@ -187,6 +187,30 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void VersionFiveStatesEveryLinkKeyFirstAndChangesNothingElse()
+    {
+        // Room for every sentence (V5's sentences are longer, so the token limit would trim other fillers).
+        var v4 = new CorpusGenerator(13, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V4);
+        var v5 = new CorpusGenerator(13, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5);
+        int launches = 0, projects = 0, hires = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            Conversation a = v4.Sample(i, difficulty: 1, maxQuestions: 4), b = v5.Sample(i, difficulty: 1, maxQuestions: 4);
+            Assert.Equal(a.Questions, b.Questions);
+            string text = b.Render();
+            launches += System.Text.RegularExpressions.Regex.Count(text, @"The \w+ \w+ was launched by the company above \.");
+            projects += System.Text.RegularExpressions.Regex.Count(text, @"The \w+ \w+ project was handled by the person above \.");
+            hires += System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ was hired by [A-Z]{3} as chief engineer \.");
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"The (\w+ \w+) was launched by the company above \.", "The company above launched the $1 .");
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"The (\w+ \w+) project was handled by the person above \.", "The person above later handled the $1 project .");
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"(\w+ \w+) was hired by ([A-Z]{3}) as chief engineer \.", "$2 hired $1 as chief engineer .");
+            Assert.Equal(a.Render(), text);
+        }
+
+        Assert.True(launches > 100 && projects > 50 && hires > 20, $"{launches} launches, {projects} projects, {hires} hires");
+    }
+
+    [Fact]
     public void VersionTwoKeysOccurInOneDocumentOnly()
     {
         var gen = new CorpusGenerator(6, CorpusSplit.Train, Count, version: WorldVersion.V2);

@@ -46,6 +46,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V2)]
     [InlineData(WorldVersion.V3)]
     [InlineData(WorldVersion.V4)]
+    [InlineData(WorldVersion.V5)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;

@@ -105,6 +105,7 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
                 Questions = 4,
                 CopyShare = 0.25,
                 RecallShare = 0.5,
+                RecallTyped = true,
             };
             new Trainer(options, TextWriter.Null).Run();
             using DecoderModel engine = DecoderModel.Load(options.ExportDirectory);

@@ -3,15 +3,15 @@ using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-4] [--hints S]
-// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-4] [--hints S]
-// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-4] [--hints S]
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-5] [--hints S]
+// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-5] [--hints S]
+// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-5] [--hints S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-4] [--copy-share S] [--recall-share S] [--recall-reverse S] [--hints S]
+//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-5] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--hints S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|eval|copytest|recalltest|datarate [options]");
@@ -26,7 +26,7 @@ for (int i = 1; i + 1 < args.Length; i += 2)
 
 WorldVersion World(string value) => int.TryParse(value, out int v) && Enum.IsDefined((WorldVersion)v)
     ? (WorldVersion)v
-    : throw new ArgumentException($"--world: '{value}' is not a world version (1 to 4).");
+    : throw new ArgumentException($"--world: '{value}' is not a world version (1 to 5).");
 string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
 int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 int? OptInt(string name) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
@@ -157,7 +157,7 @@ switch (args[0])
         SyntheticTask.Train(
             recallConfig,
             rng => Opt("mix", "0") == "1"
-                ? RecallTask.MixedRow(rng, 1280, recallSuffix, Dbl("recall-reverse", 0.5))
+                ? RecallTask.MixedRow(rng, 1280, recallSuffix, Dbl("recall-reverse", 0.5), Opt("typed", "0") == "1")
                 : RecallTask.Row(rng, Int("pairs", 16), Int("queries", 8), Int("gap", 0), Opt("reverse", "0") == "1", 1280, recallSuffix[^Int("query-gap", 0)..], Opt("typed", "0") == "1"),
             Int("steps", 300),
             Int("batch", 32),
@@ -202,6 +202,7 @@ switch (args[0])
             CopyShare = Dbl("copy-share", 0),
             RecallShare = Dbl("recall-share", 0),
             RecallReverse = Dbl("recall-reverse", 0.5),
+            RecallTyped = Opt("recall-typed", "0") == "1",
         };
         new Trainer(options, Console.Out).Run();
         return 0;

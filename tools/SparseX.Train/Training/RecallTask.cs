@@ -20,15 +20,16 @@ public static class RecallTask
     /// <param name="vocabSize">Tokens are drawn from [4, vocabSize).</param>
     /// <param name="querySuffix">The tokens that may stand between a query's key and its value (none: plain recall).</param>
     /// <param name="reverseShare">The probability that the row's values come before their keys.</param>
+    /// <param name="typed">Values of their own kind, each pair with its own gap (see <see cref="Row"/>).</param>
     /// <returns>The row.</returns>
-    public static EncodedSample MixedRow(Random rng, int vocabSize, IReadOnlyList<int>? querySuffix = null, double reverseShare = 0.5)
+    public static EncodedSample MixedRow(Random rng, int vocabSize, IReadOnlyList<int>? querySuffix = null, double reverseShare = 0.5, bool typed = false)
     {
         ArgumentNullException.ThrowIfNull(rng);
         int pairs = rng.Next(4, 17), gap = rng.Next(6);
         bool reverse = rng.NextDouble() < reverseShare;
         int g = querySuffix is { Count: > 0 } ? rng.Next(querySuffix.Count + 1) : 0;
         int[] separator = g == 0 || querySuffix is null ? [] : [.. querySuffix.Skip(querySuffix.Count - g)];
-        return Row(rng, pairs, queries: 16, gap, reverse, vocabSize, separator);
+        return Row(rng, pairs, queries: 16, gap, reverse, vocabSize, separator, typed);
     }
 
     /// <summary>The tokens between a corpus question's last word and its answer: " ?", the end of the user message and

@@ -86,6 +86,10 @@ public sealed class TrainOptions
     /// based in CITY"); the rest are key first.</summary>
     public double RecallReverse { get; set; } = 0.5;
 
+    /// <summary>Gets or sets a value indicating whether recall rows draw their values as a kind of their own, each pair
+    /// with its own gap (<see cref="RecallTask.Row"/>'s <c>typed</c>), as the corpus's answers are entity names.</summary>
+    public bool RecallTyped { get; set; }
+
     /// <summary>Gets or sets the share of facts a training conversation does not ask about that are restated in their
     /// document as supervised hint sentences (<see cref="SparseX.World.CorpusGenerator.HintShare"/>; world V2 and later).
     /// Held-out evaluation never has hints.</summary>

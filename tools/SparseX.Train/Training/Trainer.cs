@@ -154,7 +154,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                     samples[i] = copy
                         ? CopyTask.Row(rowRng, 64, vocabTokens)
                         : recall[i]
-                            ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse)
+                            ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse, options.RecallTyped)
                             : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
                 });
                 var (ids, w, t) = EncodedSample.Pad(samples);
@@ -263,6 +263,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["copy_share"] = options.CopyShare,
             ["recall_share"] = options.RecallShare,
             ["recall_reverse"] = options.RecallReverse,
+            ["recall_typed"] = options.RecallTyped,
             ["curriculum_steps"] = options.CurriculumSteps,
             ["max_difficulty"] = options.MaxDifficulty,
             ["hints"] = options.Hints,
