@@ -149,16 +149,17 @@ switch (args[0])
             recallSuffix = RecallTask.ChatQuerySuffix(t => tok.Encode(t));
         }
 
-        if (Int("query-gap", 0) < 0 || Int("query-gap", 0) > recallSuffix.Length)
+        int queryGap = Int("query-gap", 0);
+        if (queryGap < 0 || queryGap > recallSuffix.Length)
         {
-            throw new ArgumentException($"--query-gap: {Int("query-gap", 0)} is outside [0, {recallSuffix.Length}] (the chat template's tokens between a question and its answer).");
+            throw new ArgumentException($"--query-gap: {queryGap} is outside [0, {recallSuffix.Length}] (the chat template's tokens between a question and its answer).");
         }
 
         SyntheticTask.Train(
             recallConfig,
             rng => Opt("mix", "0") == "1"
                 ? RecallTask.MixedRow(rng, 1280, recallSuffix, Dbl("recall-reverse", 0.5), Opt("typed", "0") == "1")
-                : RecallTask.Row(rng, Int("pairs", 16), Int("queries", 8), Int("gap", 0), Opt("reverse", "0") == "1", 1280, recallSuffix[^Int("query-gap", 0)..], Opt("typed", "0") == "1"),
+                : RecallTask.Row(rng, Int("pairs", 16), Int("queries", 8), Int("gap", 0), Opt("reverse", "0") == "1", 1280, recallSuffix[^queryGap..], Opt("typed", "0") == "1"),
             Int("steps", 300),
             Int("batch", 32),
             learningRate: Dbl("lr", 3e-3),

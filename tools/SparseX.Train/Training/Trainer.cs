@@ -137,35 +137,41 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         var producer = Task.Run(() =>
         {
             // A fault (a conversation that cannot fit --context) ends the batches; the consumer then rethrows it.
-            using var done = new CompleteOnDispose(batches);
-            for (long s = step; !cts.IsCancellationRequested; s++)
+            try
             {
-                var samples = new EncodedSample[options.Batch];
-                var recall = new bool[options.Batch];
-                double difficulty = Difficulty(s);
-                Parallel.For(0, options.Batch, i =>
+                for (long s = step; !cts.IsCancellationRequested; s++)
                 {
-                    // A share of rows are copy-task rows (an induction warm-up); the draw is per (step, row), so a
-                    // resumed run sees the same data.
-                    var rowRng = new Random(unchecked((int)((s * 1_000_003) + i)));
-                    // The recall draw comes second and only when asked for, so runs without it see the same rows as before.
-                    bool copy = rowRng.NextDouble() < options.CopyShare;
-                    recall[i] = !copy && options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare;
-                    samples[i] = copy
-                        ? CopyTask.Row(rowRng, 64, vocabTokens)
-                        : recall[i]
-                            ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse, options.RecallTyped)
-                            : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
-                });
-                var (ids, w, t) = EncodedSample.Pad(samples);
-                try
-                {
-                    batches.Add((s, ids, w, t, recall), cts.Token);
+                    var samples = new EncodedSample[options.Batch];
+                    var recall = new bool[options.Batch];
+                    double difficulty = Difficulty(s);
+                    Parallel.For(0, options.Batch, i =>
+                    {
+                        // A share of rows are copy-task rows (an induction warm-up); the draw is per (step, row), so a
+                        // resumed run sees the same data.
+                        var rowRng = new Random(unchecked((int)((s * 1_000_003) + i)));
+                        // The recall draw comes second and only when asked for, so runs without it see the same rows as before.
+                        bool copy = rowRng.NextDouble() < options.CopyShare;
+                        recall[i] = !copy && options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare;
+                        samples[i] = copy
+                            ? CopyTask.Row(rowRng, 64, vocabTokens)
+                            : recall[i]
+                                ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse, options.RecallTyped)
+                                : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
+                    });
+                    var (ids, w, t) = EncodedSample.Pad(samples);
+                    try
+                    {
+                        batches.Add((s, ids, w, t, recall), cts.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+            }
+            finally
+            {
+                batches.CompleteAdding();
             }
         });
 
@@ -323,12 +329,6 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         Tensor w = weights.narrow(1, 1, t - 1).reshape(-1);
         Tensor ce = nn.functional.cross_entropy(pred, target, reduction: nn.Reduction.None);
         return (ce * w).sum() / w.sum();
-    }
-
-    /// <summary>Marks a collection complete when disposed, however its producer ends.</summary>
-    private sealed class CompleteOnDispose(BlockingCollection<(long Step, long[] Ids, float[] W, int T, bool[] Recall)> collection) : IDisposable
-    {
-        public void Dispose() => collection.CompleteAdding();
     }
 
     /// <summary>The share of the supervised tokens (weight 1) of some rows that the logits' greedy choice predicts.</summary>
