@@ -111,6 +111,29 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             using DecoderModel engine = DecoderModel.Load(options.ExportDirectory);
             Assert.Equal((96, 3, 3, 3, 160), (engine.Config.HiddenSize, engine.Config.NumLayers, engine.Config.NumHeads, engine.Config.NumKvHeads, engine.Config.IntermediateSize));
 
+            // Started from that export without a preset, a run keeps its shape; a shape option that contradicts it is refused.
+            var fromExport = new TrainOptions
+            {
+                RunDirectory = Path.Combine(root, "run-init"),
+                ExportDirectory = Path.Combine(root, "export-init"),
+                InitDirectory = options.ExportDirectory,
+                MaxSteps = 1,
+                Batch = 2,
+                EvalQuestions = 1,
+                CheckpointSeconds = 3600,
+                MaxDifficulty = 0.3,
+            };
+            new Trainer(fromExport, TextWriter.Null).Run();
+            using (DecoderModel continued = DecoderModel.Load(fromExport.ExportDirectory))
+            {
+                Assert.Equal((96, 3, 3, 3, 160), (continued.Config.HiddenSize, continued.Config.NumLayers, continued.Config.NumHeads, continued.Config.NumKvHeads, continued.Config.IntermediateSize));
+            }
+
+            fromExport.RunDirectory = Path.Combine(root, "run-init2");
+            fromExport.Layers = 4;
+            InvalidDataException mismatch = Assert.Throws<InvalidDataException>(() => new Trainer(fromExport, TextWriter.Null).Run());
+            Assert.Contains("differs from the shape options given", mismatch.Message, StringComparison.Ordinal);
+
             // A shape whose heads do not divide the hidden size is refused, naming the shape.
             options.RunDirectory = Path.Combine(root, "run2");
             options.Hidden = 100;

@@ -7,11 +7,11 @@ using SparseX.Train.Training;
 // sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-5] [--hints S]
 // sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-5] [--hints S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
-// sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
+// sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--pointer 1 (two-hop rows: facts whose value is "the company above")] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-5] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--hints S]
+//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-5] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|eval|copytest|recalltest|datarate [options]");
@@ -143,10 +143,13 @@ switch (args[0])
         // What the trainer learns apart from the corpus: key-value recall with noise between a pair's tokens, or reversed.
         var recallConfig = Opt("preset", "tiny") == "demo" ? TrainModelConfig.Demo(1280) : TrainModelConfig.Tiny(1280);
         recallConfig = recallConfig with { NumLayers = OptInt("layers") ?? recallConfig.NumLayers, HiddenSize = OptInt("hidden") ?? recallConfig.HiddenSize };
-        int[] recallSuffix;
+        int[] recallSuffix, documentBoundary;
+        int[][] pointers;
         using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("init", "models/sparsex-demo")))
         {
             recallSuffix = RecallTask.ChatQuerySuffix(t => tok.Encode(t));
+            pointers = PointerRecallTask.CorpusPointers(t => tok.Encode(t));
+            documentBoundary = PointerRecallTask.DocumentBoundary(t => tok.Encode(t));
         }
 
         int queryGap = Int("query-gap", 0);
@@ -157,7 +160,9 @@ switch (args[0])
 
         SyntheticTask.Train(
             recallConfig,
-            rng => Opt("mix", "0") == "1"
+            rng => Opt("pointer", "0") == "1"
+                ? PointerRecallTask.Row(rng, 1280, pointers[rng.Next(pointers.Length)], documentBoundary, recallSuffix)
+                : Opt("mix", "0") == "1"
                 ? RecallTask.MixedRow(rng, 1280, recallSuffix, Dbl("recall-reverse", 0.5), Opt("typed", "0") == "1")
                 : RecallTask.Row(rng, Int("pairs", 16), Int("queries", 8), Int("gap", 0), Opt("reverse", "0") == "1", 1280, recallSuffix[^queryGap..], Opt("typed", "0") == "1"),
             Int("steps", 300),
@@ -178,7 +183,7 @@ switch (args[0])
             ExportDirectory = opts.GetValueOrDefault("export"),
             InitDirectory = opts.GetValueOrDefault("init"),
             Device = Opt("device", "cpu"),
-            Preset = Opt("preset", "demo"),
+            Preset = opts.GetValueOrDefault("preset"),
             Hidden = OptInt("hidden"),
             Layers = OptInt("layers"),
             Heads = OptInt("heads"),
@@ -204,6 +209,7 @@ switch (args[0])
             RecallShare = Dbl("recall-share", 0),
             RecallReverse = Dbl("recall-reverse", 0.5),
             RecallTyped = Opt("recall-typed", "0") == "1",
+            RecallPointer = Dbl("recall-pointer", 0),
         };
         new Trainer(options, Console.Out).Run();
         return 0;

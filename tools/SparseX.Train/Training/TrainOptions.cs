@@ -16,8 +16,9 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the device (<c>cpu</c>, <c>cuda</c>).</summary>
     public string Device { get; set; } = "cpu";
 
-    /// <summary>Gets or sets the model preset (<c>demo</c> or <c>tiny</c>).</summary>
-    public string Preset { get; set; } = "demo";
+    /// <summary>Gets or sets the model preset (<c>demo</c>, <c>small</c> or <c>tiny</c>); null: the shape of
+    /// <see cref="InitDirectory"/>'s export if there is one, else <c>demo</c>.</summary>
+    public string? Preset { get; set; }
 
     /// <summary>Gets or sets shape overrides applied to the preset (null: the preset's value): hidden size, layers,
     /// query heads, key/value heads, MLP width. A wider model costs little wall-clock time on the device, where the demo
@@ -76,8 +77,9 @@ public sealed class TrainOptions
     /// shown twice): an induction warm-up, since the corpus alone did not form a copy head in the committed model.</summary>
     public double CopyShare { get; set; }
 
-    /// <summary>Gets or sets the share of the remaining batch rows that are key–value recall rows (<see cref="RecallTask.Row"/>:
-    /// 4–16 pairs, 0–3 noise tokens between key and value, half of them value first, 16 supervised queries): dense training
+    /// <summary>Gets or sets the share of the remaining batch rows that are key–value recall rows (<see cref="RecallTask.MixedRow"/>:
+    /// 4–16 pairs, 0–5 noise tokens between key and value, <see cref="RecallReverse"/> of them value first, 16 supervised
+    /// queries; <see cref="RecallPointer"/> of them two-hop pointer rows instead): dense training
     /// of the content-keyed look-up the questions need. Copy rows can be solved by position alone; recall rows cannot, and
     /// the look-up forms abruptly after thousands of steps (<c>recalltest</c>).</summary>
     public double RecallShare { get; set; }
@@ -89,6 +91,11 @@ public sealed class TrainOptions
     /// <summary>Gets or sets a value indicating whether recall rows draw their values as a kind of their own, each pair
     /// with its own gap (<see cref="RecallTask.Row"/>'s <c>typed</c>), as the corpus's answers are entity names.</summary>
     public bool RecallTyped { get; set; }
+
+    /// <summary>Gets or sets the share of recall rows that are two-hop pointer rows (<see cref="PointerRecallTask.Row"/>:
+    /// facts whose value is "the company above" / "the person above", asked by key and answered with the name the pointer
+    /// resolves to), the cross-document step of the corpus's linked questions.</summary>
+    public double RecallPointer { get; set; }
 
     /// <summary>Gets or sets the share of facts a training conversation does not ask about that are restated in their
     /// document as supervised hint sentences (<see cref="SparseX.World.CorpusGenerator.HintShare"/>; world V2 and later).

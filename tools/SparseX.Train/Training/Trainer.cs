@@ -52,12 +52,17 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         var encoder = new SampleEncoder(fast.Encode, options.ContextWeight);
         int vocabTokens = tok.VocabSize;
         int[] querySuffix = RecallTask.ChatQuerySuffix(fast.Encode);
+        int[][] pointers = PointerRecallTask.CorpusPointers(fast.Encode);
+        int[] documentBoundary = PointerRecallTask.DocumentBoundary(fast.Encode);
         int vocab = ((vocabTokens + 63) / 64) * 64;
+        // Without a preset, a run started from an export keeps the export's shape (the shape options still apply).
+        string preset = options.Preset ?? (options.InitDirectory is null ? "demo" : "init");
         TrainModelConfig config = options.Preset switch
         {
+            null when options.InitDirectory is { } from => TrainModelConfig.FromHfConfig(JsonNode.Parse(File.ReadAllText(Path.Combine(from, "config.json")))!.AsObject()),
+            null or "demo" => TrainModelConfig.Demo(vocab),
             "tiny" => TrainModelConfig.Tiny(vocab),
             "small" => TrainModelConfig.Small(vocab),
-            "demo" => TrainModelConfig.Demo(vocab),
             _ => throw new ArgumentException($"Unknown preset '{options.Preset}' (tiny, small, demo)."),
         };
         config = config with
@@ -74,7 +79,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             throw new ArgumentException($"Shape: hidden {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} key/value heads, MLP {config.IntermediateSize}: every size must be ≥ 1, the hidden size must divide into the heads and the heads into the key/value heads.");
         }
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
-        foreach (var (name, share) in new[] { ("--difficulty", options.MaxDifficulty), ("--copy-share", options.CopyShare), ("--recall-share", options.RecallShare), ("--recall-reverse", options.RecallReverse), ("--hints", options.Hints) })
+        foreach (var (name, share) in new[] { ("--difficulty", options.MaxDifficulty), ("--copy-share", options.CopyShare), ("--recall-share", options.RecallShare), ("--recall-reverse", options.RecallReverse), ("--recall-pointer", options.RecallPointer), ("--hints", options.Hints) })
         {
             if (share is < 0 or > 1 || double.IsNaN(share))
             {
@@ -110,7 +115,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             model = LlamaTrainModel.LoadExport(init, device);
             if (model.Config with { MaxPositions = config.MaxPositions } != config with { MaxPositions = config.MaxPositions })
             {
-                throw new InvalidDataException($"{init}: the exported model's shape differs from the '{options.Preset}' preset with the shape options given.");
+                throw new InvalidDataException($"{init}: the exported model's shape differs from {(options.Preset is null ? "the shape options given" : $"the '{options.Preset}' preset with the shape options given")}.");
             }
 
             opt = new AdamW(model.Parameters);
@@ -152,11 +157,14 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
                         // The recall draw comes second and only when asked for, so runs without it see the same rows as before.
                         bool copy = rowRng.NextDouble() < options.CopyShare;
                         recall[i] = !copy && options.RecallShare > 0 && rowRng.NextDouble() < options.RecallShare;
+                        bool pointer = recall[i] && options.RecallPointer > 0 && rowRng.NextDouble() < options.RecallPointer;
                         samples[i] = copy
                             ? CopyTask.Row(rowRng, 64, vocabTokens)
-                            : recall[i]
-                                ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse, options.RecallTyped)
-                                : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
+                            : pointer
+                                ? PointerRecallTask.Row(rowRng, vocabTokens, pointers[rowRng.Next(pointers.Length)], documentBoundary, querySuffix)
+                                : recall[i]
+                                    ? RecallTask.MixedRow(rowRng, vocabTokens, querySuffix, options.RecallReverse, options.RecallTyped)
+                                    : encoder.Encode(trainGen.Sample((s * options.Batch) + i, difficulty, options.Questions));
                     });
                     var (ids, w, t) = EncodedSample.Pad(samples);
                     try
@@ -256,7 +264,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         var summary = new JsonObject
         {
             ["device"] = device.ToString(),
-            ["preset"] = options.Preset,
+            ["preset"] = preset,
             ["shape"] = $"hidden {config.HiddenSize}, layers {config.NumLayers}, heads {config.NumHeads}/{config.NumKvHeads}, mlp {config.IntermediateSize}",
             ["parameters"] = model.ParameterCount,
             ["seed"] = options.Seed,
@@ -270,6 +278,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["recall_share"] = options.RecallShare,
             ["recall_reverse"] = options.RecallReverse,
             ["recall_typed"] = options.RecallTyped,
+            ["recall_pointer"] = options.RecallPointer,
             ["curriculum_steps"] = options.CurriculumSteps,
             ["max_difficulty"] = options.MaxDifficulty,
             ["hints"] = options.Hints,
