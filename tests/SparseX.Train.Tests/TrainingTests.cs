@@ -109,30 +109,7 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             };
             new Trainer(options, TextWriter.Null).Run();
             using DecoderModel engine = DecoderModel.Load(options.ExportDirectory);
-            Assert.Equal((96, 3, 3, 3, 160), (engine.Config.HiddenSize, engine.Config.NumLayers, engine.Config.NumHeads, engine.Config.NumKvHeads, engine.Config.IntermediateSize));
-
-            // Started from that export without a preset, a run keeps its shape; a shape option that contradicts it is refused.
-            var fromExport = new TrainOptions
-            {
-                RunDirectory = Path.Combine(root, "run-init"),
-                ExportDirectory = Path.Combine(root, "export-init"),
-                InitDirectory = options.ExportDirectory,
-                MaxSteps = 1,
-                Batch = 2,
-                EvalQuestions = 1,
-                CheckpointSeconds = 3600,
-                MaxDifficulty = 0.3,
-            };
-            new Trainer(fromExport, TextWriter.Null).Run();
-            using (DecoderModel continued = DecoderModel.Load(fromExport.ExportDirectory))
-            {
-                Assert.Equal((96, 3, 3, 3, 160), (continued.Config.HiddenSize, continued.Config.NumLayers, continued.Config.NumHeads, continued.Config.NumKvHeads, continued.Config.IntermediateSize));
-            }
-
-            fromExport.RunDirectory = Path.Combine(root, "run-init2");
-            fromExport.Layers = 4;
-            InvalidDataException mismatch = Assert.Throws<InvalidDataException>(() => new Trainer(fromExport, TextWriter.Null).Run());
-            Assert.Contains("differs from the shape options given", mismatch.Message, StringComparison.Ordinal);
+            Assert.Equal((96, 3, 3, 3, 160), Shape(engine));
 
             // A shape whose heads do not divide the hidden size is refused, naming the shape.
             options.RunDirectory = Path.Combine(root, "run2");
@@ -158,6 +135,24 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             options.RunDirectory = Path.Combine(root, "run3");
             Exception tooShort = Assert.ThrowsAny<Exception>(() => new Trainer(options, TextWriter.Null).Run());
             Assert.Contains("token limit of 64", tooShort.Message, StringComparison.Ordinal);
+
+            // Started from the export without a preset, a run keeps its shape; a shape option that contradicts it is refused.
+            options.Context = 1024;
+            options.InitDirectory = options.ExportDirectory;
+            options.RunDirectory = Path.Combine(root, "run-init");
+            options.ExportDirectory = Path.Combine(root, "export-init");
+            options.Preset = null;
+            options.Hidden = options.Layers = options.Heads = options.KvHeads = options.Mlp = null;
+            new Trainer(options, TextWriter.Null).Run();
+            using (DecoderModel continued = DecoderModel.Load(options.ExportDirectory))
+            {
+                Assert.Equal((96, 3, 3, 3, 160), Shape(continued));
+            }
+
+            options.RunDirectory = Path.Combine(root, "run-init2");
+            options.Layers = 4;
+            InvalidDataException mismatch = Assert.Throws<InvalidDataException>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("differs from the shape options given", mismatch.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -199,4 +194,7 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
         Assert.Equal(1e-4, Trainer.LearningRate(chained, 500, 600, 300), 12);
         Assert.True(Trainer.LearningRate(chained, 500, 300, 150) < Trainer.LearningRate(chained, 500, 300, 0));
     }
+
+    private static (int Hidden, int Layers, int Heads, int KvHeads, int Mlp) Shape(DecoderModel model) =>
+        (model.Config.HiddenSize, model.Config.NumLayers, model.Config.NumHeads, model.Config.NumKvHeads, model.Config.IntermediateSize);
 }
