@@ -7,7 +7,8 @@ public class PointerRecallTaskTests
 {
     private const int Vocab = 1000;
     private const int Mid = (Vocab + 4) / 2;
-    private static readonly int[] Pointer = [10, 11, 12];
+    // The pointer's last token lies in the names' half: it must never be drawn as a name.
+    private static readonly int[] Pointer = [10, 11, 900];
     private static readonly int[] Boundary = [5, 13];
     private static readonly int[] Suffix = [20, 21, 22, 23, 24, 25];
 
@@ -22,12 +23,12 @@ public class PointerRecallTaskTests
             EncodedSample row = PointerRecallTask.Row(rng, Vocab, Pointer, Boundary, Suffix);
             int[] context = row.Ids[..row.AnswerStart];
             Assert.Equal(Boundary, context[..Boundary.Length]);
-            Assert.InRange(context[Boundary.Length], Mid, Vocab - 1);
+            Assert.True(IsName(context[Boundary.Length]));
 
             // The queries: key, the same tail of the suffix in every query of the row, the answer (the only weighted token).
-            int g = Enumerable.Range(0, Suffix.Length + 1).First(k => row.Ids[row.AnswerStart + 1 + k] >= Mid);
+            int g = Enumerable.Range(0, Suffix.Length + 1).First(k => IsName(row.Ids[row.AnswerStart + 1 + k]));
             gaps.Add(g);
-            int lastName = context.Last(id => id >= Mid);
+            int lastName = context.Last(IsName);
             for (int j = row.AnswerStart; j < row.Ids.Length; j += g + 2)
             {
                 int key = row.Ids[j], answer = row.Ids[j + g + 1];
@@ -38,7 +39,8 @@ public class PointerRecallTaskTests
                 // name before it.
                 int keyAt = Assert.Single(Enumerable.Range(0, context.Length), i => context[i] == key);
                 Assert.Contains(Enumerable.Range(keyAt + 1, 4), i => context.AsSpan(i).StartsWith(Pointer));
-                Assert.Equal(context[..keyAt].Last(id => id >= Mid), answer);
+                Assert.True(IsName(answer));
+                Assert.Equal(context[..keyAt].Last(IsName), answer);
                 answers++;
                 notTheLastName += answer == lastName ? 0 : 1;
             }
@@ -48,6 +50,7 @@ public class PointerRecallTaskTests
 
             // The pointer and the boundary are not drawn as noise: each occurrence of their first token starts them.
             Assert.All(Enumerable.Range(0, context.Length).Where(i => context[i] == Pointer[0]), i => Assert.True(context.AsSpan(i).StartsWith(Pointer)));
+            Assert.All(Enumerable.Range(0, context.Length).Where(i => context[i] == Pointer[^1]), i => Assert.True(context.AsSpan(i - 2).StartsWith(Pointer)));
             Assert.All(Enumerable.Range(0, context.Length).Where(i => context[i] == Boundary[0]), i => Assert.True(context.AsSpan(i).StartsWith(Boundary)));
         }
 
@@ -55,6 +58,23 @@ public class PointerRecallTaskTests
 
         // The most recent name answers only some queries: the pointer must be resolved where it stands.
         Assert.InRange(notTheLastName, answers / 3, answers);
+    }
+
+    [Fact]
+    public void NamesNeverTakeThePointersTokens()
+    {
+        // A small vocabulary: 38 possible names, one of them the pointer's last token.
+        var rng = new Random(2);
+        int[] pointer = [10, 11, 60];
+        for (int n = 0; n < 100; n++)
+        {
+            EncodedSample row = PointerRecallTask.Row(rng, 80, pointer, Boundary, Suffix);
+            int[] context = row.Ids[..row.AnswerStart];
+            Assert.All(Enumerable.Range(0, context.Length).Where(i => context[i] == 60), i => Assert.Equal(pointer, context[(i - 2)..(i + 1)]));
+            Assert.DoesNotContain(60, row.Ids[row.AnswerStart..]);
+        }
+
+        Assert.Throws<ArgumentException>(() => PointerRecallTask.Row(rng, 40, pointer, Boundary, Suffix));
     }
 
     [Fact]
@@ -68,4 +88,6 @@ public class PointerRecallTaskTests
         Assert.Equal("<|im_end|>\n<|im_start|>user\n", tok.Decode(boundary));
         Assert.Throws<ArgumentException>(() => PointerRecallTask.Row(new Random(1), Vocab, [], Boundary, Suffix));
     }
+
+    private static bool IsName(int id) => id >= Mid && !Pointer.Contains(id);
 }

@@ -35,7 +35,8 @@ public static class PointerRecallTask
     /// after them.</summary>
     /// <param name="rng">The random source.</param>
     /// <param name="vocabSize">Names are drawn from the upper half of [4, vocabSize), keys and noise from the lower.</param>
-    /// <param name="pointer">The tokens of a pointer ("the company above"); they are not drawn as keys or noise.</param>
+    /// <param name="pointer">The tokens of a pointer ("the company above"); they, the block start and the query suffix are
+    /// never drawn as names, keys or noise.</param>
     /// <param name="blockStart">The tokens that open every block (a document message's header); may be empty.</param>
     /// <param name="querySuffix">The tokens that may stand between a query's key and its answer: the last g of them, g
     /// drawn per row from 0 to their count, as in <see cref="RecallTask.MixedRow"/>.</param>
@@ -53,19 +54,26 @@ public static class PointerRecallTask
 
         int mid = (vocabSize + 4) / 2;
         var reserved = new HashSet<int>(pointer.Concat(blockStart).Concat(querySuffix));
-        int Plain()
+        int Draw(int from, int to)
         {
             int t;
             do
             {
-                t = rng.Next(4, mid);
+                t = rng.Next(from, to);
             }
             while (reserved.Contains(t));
             return t;
         }
 
+        int Plain() => Draw(4, mid);
+
         // Keys are drawn first and kept out of the noise, so that each occurs once in the context.
         const int MaxBlocks = 12, MaxFactsPerBlock = 2;
+        if (Enumerable.Range(4, mid - 4).Count(t => !reserved.Contains(t)) < (MaxBlocks * MaxFactsPerBlock) + 2)
+        {
+            throw new ArgumentException($"A vocabulary of {vocabSize} leaves too few plain tokens for a row's keys and noise.", nameof(vocabSize));
+        }
+
         var keys = new Queue<int>();
         while (keys.Count < (MaxBlocks * MaxFactsPerBlock) + 1)
         {
@@ -86,7 +94,7 @@ public static class PointerRecallTask
             {
                 // A block that introduces a name: name, up to 15 words, and half the time the name again at the end (as
                 // V4/V5 introductions restate their company last).
-                current = rng.Next(mid, vocabSize);
+                current = Draw(mid, vocabSize);
                 ids.Add(current);
                 ids.AddRange(Enumerable.Range(0, rng.Next(16)).Select(_ => Plain()));
                 if (rng.NextDouble() < 0.5)
