@@ -18,10 +18,43 @@ if (args.Length == 0)
     return 2;
 }
 
-var opts = new Dictionary<string, string>(StringComparer.Ordinal);
-for (int i = 1; i + 1 < args.Length; i += 2)
+// The options each command reads: a misspelt option must stop the command, not leave a device run on a default.
+var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
 {
-    opts[args[i].TrimStart('-')] = args[i + 1];
+    ["sample"] = ["seed", "split", "count", "difficulty", "questions", "world", "hints"],
+    ["datarate"] = ["tokenizer", "count"],
+    ["inspect"] = ["model", "split", "index", "count", "difficulty", "world", "hints", "seed"],
+    ["eval"] = ["model", "split", "count", "difficulty", "world", "hints", "seed"],
+    ["copytest"] = ["steps", "len", "layers", "hidden", "lr", "dtype"],
+    ["recalltest"] = ["steps", "pairs", "queries", "gap", "query-gap", "reverse", "typed", "mix", "recall-reverse", "pointer", "preset", "layers", "hidden", "lr", "init", "device", "batch"],
+    ["tokenizer"] = ["out"],
+    ["train"] = ["run", "export", "init", "device", "preset", "hidden", "layers", "heads", "kv-heads", "mlp", "seed", "minutes", "schedule-minutes",
+        "steps", "batch", "context", "lr", "warmup", "eval", "checkpoint-seconds", "context-weight", "questions", "curriculum-steps", "difficulty",
+        "world", "copy-share", "recall-share", "recall-reverse", "recall-typed", "recall-pointer", "hints"],
+};
+if (!known.TryGetValue(args[0], out string[]? commandOptions))
+{
+    Console.Error.WriteLine($"unknown command {args[0]} (sample, tokenizer, train, inspect, eval, copytest, recalltest, datarate)");
+    return 2;
+}
+
+var opts = new Dictionary<string, string>(StringComparer.Ordinal);
+for (int i = 1; i < args.Length; i += 2)
+{
+    string name = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : "";
+    if (!commandOptions.Contains(name))
+    {
+        Console.Error.WriteLine($"{args[0]}: unknown option '{args[i]}' (options: {string.Join(", ", commandOptions.Select(o => "--" + o))})");
+        return 2;
+    }
+
+    if (i + 1 == args.Length)
+    {
+        Console.Error.WriteLine($"{args[0]}: option '{args[i]}' has no value");
+        return 2;
+    }
+
+    opts[name] = args[i + 1];
 }
 
 WorldVersion World(string value) => int.TryParse(value, out int v) && Enum.IsDefined((WorldVersion)v)
@@ -214,6 +247,5 @@ switch (args[0])
         new Trainer(options, Console.Out).Run();
         return 0;
     default:
-        Console.Error.WriteLine($"unknown command {args[0]}");
-        return 2;
+        throw new InvalidOperationException($"command {args[0]} has options but no case");
 }
