@@ -14,7 +14,7 @@ namespace SparseX.Cli;
 
 /// <summary>
 /// <c>sparsex quality --model &lt;dir&gt; [--seed n] [--questions n] [--modes ...] [--selectors ...] [--budgets ...]
-/// [--full-layers ...] [--boundary-tokens ...] [--kinds ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
+/// [--full-layers ...] [--boundary-tokens ...] [--selection-layer L] [--kinds ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
 /// (exact match, first-token KL and oracle recall on held-out questions of the synthetic world).
 /// </summary>
 internal sealed class QualityCommand : Command<QualityCommand.Settings>
@@ -52,6 +52,10 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         [CommandOption("--boundary-tokens <LIST>")]
         [Description("Comma-separated m: first tokens of each moved segment always recomputed on top of ranking selectors (default 0).")]
         public string BoundaryTokens { get; init; } = "0";
+
+        [CommandOption("--selection-layer <L>")]
+        [Description("The layer whose attention ranks tokens for SparseQ and SparseQDeviation, ≥ F − 1 for every F (default: F − 1).")]
+        public string? SelectionLayer { get; init; }
 
         [CommandOption("--kinds <LIST>")]
         [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias); default all.")]
@@ -96,7 +100,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
     }
 
     /// <summary>The settings, parsed and checked; <see cref="FormatException"/> names the offending option.</summary>
-    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads, int[] BoundaryTokens, QuestionKind[]? Kinds);
+    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads, int[] BoundaryTokens, QuestionKind[]? Kinds, int? SelectionLayer = null);
 
     /// <summary>Parses the settings.</summary>
     /// <param name="settings">The raw settings.</param>
@@ -105,17 +109,25 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
     public static Parsed Parse(Settings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        int[] fullLayers = List("--full-layers", settings.FullLayers, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) && f >= 1 ? f : (int?)null, "an integer ≥ 1");
+        int? selectionLayer = settings.SelectionLayer is null ? null : Int("--selection-layer", settings.SelectionLayer, 0);
+        if (selectionLayer < fullLayers.Max() - 1)
+        {
+            throw new FormatException($"--selection-layer: {selectionLayer} is below F − 1 = {fullLayers.Max() - 1} (the largest --full-layers value, {fullLayers.Max()}, computes layers up to {fullLayers.Max() - 1} densely).");
+        }
+
         return new Parsed(
             Int("--seed", settings.Seed, int.MinValue),
             Int("--questions", settings.Questions, 1),
             List("--modes", settings.Modes, s => Enum.TryParse(s, true, out ReuseMode m) && Enum.IsDefined(m) && !int.TryParse(s, out _) ? m : (ReuseMode?)null, $"one of {string.Join(", ", Enum.GetNames<ReuseMode>())}"),
             List("--selectors", settings.Selectors, s => Enum.TryParse(s, true, out SelectorKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (SelectorKind?)null, $"one of {string.Join(", ", Enum.GetNames<SelectorKind>())}"),
             List("--budgets", settings.Budgets, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1 ? r : (double?)null, "a number in [0, 1]"),
-            List("--full-layers", settings.FullLayers, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) && f >= 1 ? f : (int?)null, "an integer ≥ 1"),
+            fullLayers,
             Int("--max-new-tokens", settings.MaxNewTokens, 1),
             settings.Threads is null ? null : Int("--threads", settings.Threads, 1),
             List("--boundary-tokens", settings.BoundaryTokens, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int m) && m >= 0 ? m : (int?)null, "an integer ≥ 0"),
-            settings.Kinds is null ? null : List("--kinds", settings.Kinds, s => Enum.TryParse(s, true, out QuestionKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (QuestionKind?)null, $"one of {string.Join(", ", Enum.GetNames<QuestionKind>())}").Distinct().ToArray());
+            settings.Kinds is null ? null : List("--kinds", settings.Kinds, s => Enum.TryParse(s, true, out QuestionKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (QuestionKind?)null, $"one of {string.Join(", ", Enum.GetNames<QuestionKind>())}").Distinct().ToArray(),
+            selectionLayer);
     }
 
     private static int Int(string option, string value, int min) =>
@@ -170,7 +182,13 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             AnsiConsole.MarkupLine($"[yellow]--full-layers capped at the model's {model.NumLayers} layers: {string.Join(",", fullLayers)}[/]");
         }
 
-        var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens);
+        if (p.SelectionLayer >= model.NumLayers)
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] --selection-layer: {p.SelectionLayer} is beyond the model's {model.NumLayers} layers (0 to {model.NumLayers - 1}).");
+            return 1;
+        }
+
+        var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens, p.SelectionLayer);
         var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();

@@ -19,6 +19,8 @@ public class QualityOptionTests
     [InlineData("--boundary-tokens", "-1")]
     [InlineData("--kinds", "CompanyAbove,Sideways")]
     [InlineData("--kinds", "1")]
+    [InlineData("--selection-layer", "-1")]
+    [InlineData("--selection-layer", "2")] // below F − 1 = 3 for the default --full-layers 1,2,4
     public void BadValuesAreRejectedNamingTheOption(string option, string value)
     {
         var settings = With(option, value);
@@ -64,6 +66,19 @@ public class QualityOptionTests
     }
 
     [Fact]
+    public void ASelectionLayerAppliesToTheSparseQSelectorsOnly()
+    {
+        QualityCommand.Parsed p = QualityCommand.Parse(new QualityCommand.Settings { FullLayers = "2", SelectionLayer = "3" });
+        Assert.Equal(3, p.SelectionLayer);
+        var grid = Quality.QualityConfiguration.Grid([Engine.Reuse.ReuseMode.Reuse], Enum.GetValues<Engine.Reuse.SelectorKind>(), [0.15], p.FullLayers, [2], p.SelectionLayer);
+        Assert.All(grid, c => Assert.Equal(c.Selector is Engine.Reuse.SelectorKind.SparseQ or Engine.Reuse.SelectorKind.SparseQDeviation ? 3 : null, c.SelectionLayer));
+        var sparseQ = grid.Single(c => c.Selector == Engine.Reuse.SelectorKind.SparseQ);
+        Assert.Equal("SparseQ r=0.15 F=2 m=2 sel=3", sparseQ.Name);
+        Assert.Equal(3, sparseQ.ToPolicy().SelectionLayer);
+        Assert.Null(QualityCommand.Parse(new QualityCommand.Settings()).SelectionLayer);
+    }
+
+    [Fact]
     public void UnknownOptionsAndArgumentsFail()
     {
         Assert.Equal(1, SparseXApp.Create().Run(["quality", "--bogus", "3"]));
@@ -83,6 +98,7 @@ public class QualityOptionTests
         "--threads" => new() { Threads = value },
         "--boundary-tokens" => new() { BoundaryTokens = value },
         "--kinds" => new() { Kinds = value },
+        "--selection-layer" => new() { SelectionLayer = value },
         _ => throw new ArgumentException(option),
     };
 

@@ -178,6 +178,9 @@ public class GenerationTests : IClassFixture<EngineFixture>
         var ex2 = await Assert.ThrowsAsync<ArgumentException>(() => _engine.GenerateTextAsync(
             new GenerationRequest { PromptTokenIds = new[] { 5, 6 }, Reuse = new ReusePolicy { FullLayers = 0 } }));
         Assert.Contains("FullLayers", ex2.Message);
+        var ex3 = await Assert.ThrowsAsync<ArgumentException>(() => _engine.GenerateTextAsync(
+            new GenerationRequest { PromptTokenIds = new[] { 5, 6 }, Reuse = new ReusePolicy { FullLayers = 2, SelectionLayer = 0 } }));
+        Assert.Contains("SelectionLayer must be in [F − 1", ex3.Message);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ namespace SparseX.Cli.Quality;
 /// <param name="FullLayers">F (Reuse only).</param>
 /// <param name="BoundaryTokens">m: the first tokens of each moved segment always recomputed on top of the selection
 /// (DESIGN §4 step 3, "attention sinks"; Reuse with a selecting selector only).</param>
-internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Selector = null, double? Budget = null, int? FullLayers = null, int BoundaryTokens = 0)
+/// <param name="SelectionLayer">The layer whose attention ranks tokens for Sparse-Q (null: F − 1; a later layer is a look-ahead, <see cref="ReusePolicy.SelectionLayer"/>).</param>
+internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Selector = null, double? Budget = null, int? FullLayers = null, int BoundaryTokens = 0, int? SelectionLayer = null)
 {
     /// <summary>Gets a value indicating whether the configuration selects reused tokens (so has an oracle recall).</summary>
     public bool Selects => Mode == ReuseMode.Reuse && Selector != SelectorKind.None && Budget > 0;
@@ -28,12 +29,13 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
         ? Mode.ToString()
         : IsNaive
             ? $"naive (None) F={FullLayers}"
-            : $"{Selector} r={Budget!.Value.ToString("0.###", CultureInfo.InvariantCulture)} F={FullLayers}" + (BoundaryTokens > 0 ? $" m={BoundaryTokens}" : string.Empty);
+            : $"{Selector} r={Budget!.Value.ToString("0.###", CultureInfo.InvariantCulture)} F={FullLayers}" + (BoundaryTokens > 0 ? $" m={BoundaryTokens}" : string.Empty)
+                + (SelectionLayer is { } l ? $" sel={l}" : string.Empty);
 
     /// <summary>The engine policy of this configuration.</summary>
     /// <returns>The policy.</returns>
     public ReusePolicy ToPolicy() => Mode == ReuseMode.Reuse
-        ? new ReusePolicy { Mode = ReuseMode.Reuse, Selector = Selector!.Value, Budget = Budget!.Value, FullLayers = FullLayers!.Value, BoundaryTokens = BoundaryTokens }
+        ? new ReusePolicy { Mode = ReuseMode.Reuse, Selector = Selector!.Value, Budget = Budget!.Value, FullLayers = FullLayers!.Value, BoundaryTokens = BoundaryTokens, SelectionLayer = SelectionLayer }
         : new ReusePolicy { Mode = Mode };
 
     /// <summary>Expands modes × selectors × budgets × F into the grid, references first.</summary>
@@ -43,8 +45,9 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
     /// <param name="fullLayers">F values (for Reuse).</param>
     /// <param name="boundaryTokens">m values for the selectors that rank tokens (not None, not SegmentHeads, whose
     /// selection already is the first tokens); default m = 0 only.</param>
+    /// <param name="selectionLayer">The layer whose attention ranks tokens for SparseQ and SparseQDeviation (null: F − 1).</param>
     /// <returns>The configurations.</returns>
-    public static IReadOnlyList<QualityConfiguration> Grid(IEnumerable<ReuseMode> modes, IEnumerable<SelectorKind> selectors, IEnumerable<double> budgets, IEnumerable<int> fullLayers, IEnumerable<int>? boundaryTokens = null)
+    public static IReadOnlyList<QualityConfiguration> Grid(IEnumerable<ReuseMode> modes, IEnumerable<SelectorKind> selectors, IEnumerable<double> budgets, IEnumerable<int> fullLayers, IEnumerable<int>? boundaryTokens = null, int? selectionLayer = null)
     {
         int[] ms = (boundaryTokens ?? [0]).Distinct().Order().ToArray();
         var list = new List<QualityConfiguration>();
@@ -66,7 +69,8 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
                     {
                         foreach (double r in selector == SelectorKind.None ? new[] { 0.0 } : rs)
                         {
-                            list.Add(new QualityConfiguration(ReuseMode.Reuse, selector, r, f, m));
+                            int? layer = selector is SelectorKind.SparseQ or SelectorKind.SparseQDeviation ? selectionLayer : null;
+                            list.Add(new QualityConfiguration(ReuseMode.Reuse, selector, r, f, m, layer));
                         }
                     }
                 }

@@ -22,6 +22,7 @@ namespace SparseX.Cli.Quality;
 /// <param name="RecomputeRatio">Mean (|S| + |T|) / N: the rows the sparse layers compute.</param>
 /// <param name="Seconds">Wall time of this configuration's prefills and decodes, summed over questions.</param>
 /// <param name="BoundaryTokens">m, the first tokens of each moved segment recomputed on top of the selection.</param>
+/// <param name="SelectionLayer">The layer whose attention ranked tokens for Sparse-Q (null: F − 1).</param>
 internal sealed record QualityResult(
     string Name,
     ReuseMode Mode,
@@ -41,8 +42,9 @@ internal sealed record QualityResult(
     double NewTokens,
     double RecomputeRatio,
     double Seconds,
-    int BoundaryTokens = 0)
+    int BoundaryTokens = 0,
+    int? SelectionLayer = null)
 {
-    /// <summary>Gets the plot line of this row: the selector, with m when it is set.</summary>
-    public string Series => BoundaryTokens > 0 ? $"{Selector} m={BoundaryTokens}" : $"{Selector}";
+    /// <summary>Gets the plot line of this row: the selector, with m and the selection layer when they are set.</summary>
+    public string Series => $"{Selector}" + (BoundaryTokens > 0 ? $" m={BoundaryTokens}" : "") + (SelectionLayer is { } l ? $" sel={l}" : "");
 }

@@ -68,6 +68,7 @@ internal sealed class QualityTally(QualityConfiguration configuration)
             _new / n,
             _ratio / n,
             _seconds,
-            c.BoundaryTokens);
+            c.BoundaryTokens,
+            c.SelectionLayer);
     }
 }

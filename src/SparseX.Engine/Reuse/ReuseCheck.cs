@@ -56,7 +56,17 @@ public static class ReuseCheck
             }
         }
 
-        // Selector None, F = 1 ≡ naive reuse (segments encoded alone, K rotated, concatenated).
+        // Sparse-Q ranking at the last layer (a look-ahead through every sparse layer) leaves no trace: r = 1 ≡ full.
+        using (var h = WithEarlier(model, scenario))
+        {
+            var policy = new ReusePolicy { Selector = SelectorKind.SparseQ, Budget = 1.0, FullLayers = 1, SelectionLayer = model.NumLayers - 1 };
+            Tensor logits = h.FirstLogits(h.Layout(scenario.Query), policy, out ReuseReport report);
+            double diff = MaxDiff(logits, reference);
+            results.Add(new InvariantResult(seed, "r=1 SparseQ, look-ahead ≡ full", diff, Tolerance, diff <= Tolerance && report.ReusedTokens > 0, $"reused {report.ReusedTokens}"));
+        }
+
+        // Selector None, F = 1 ≡ naive reuse (segments encoded alone, K rotated, concatenated); so is Sparse-Q at r = 0
+        // with its look-ahead (the new rows' look-ahead K/V are all overwritten).
         using (var h = new ReuseHarness(model))
         {
             foreach (int[] segment in scenario.SegmentTokens)
@@ -69,6 +79,10 @@ public static class ReuseCheck
             Tensor logits = h.FirstLogits(q, new ReusePolicy { Selector = SelectorKind.None, Budget = 0, FullLayers = 1, BoundaryTokens = 0 }, out ReuseReport report);
             double diff = MaxDiff(logits, naive);
             results.Add(new InvariantResult(seed, "None, F=1 ≡ naive reuse", diff, Tolerance, diff <= Tolerance && report.RecomputedTokens == 0, $"reused {report.ReusedTokens}"));
+            var lookAhead = new ReusePolicy { Selector = SelectorKind.SparseQ, Budget = 0, FullLayers = 1, BoundaryTokens = 0, SelectionLayer = model.NumLayers - 1 };
+            logits = h.FirstLogits(q, lookAhead, out report);
+            diff = MaxDiff(logits, naive);
+            results.Add(new InvariantResult(seed, "SparseQ r=0, look-ahead ≡ naive reuse", diff, Tolerance, diff <= Tolerance && report.RecomputedTokens == 0, $"reused {report.ReusedTokens}"));
         }
 
         // Segments at their original positions after the same prefix ≡ prefix reuse ≡ full prefill.
@@ -102,7 +116,8 @@ public static class ReuseCheck
         // Recompute count and no prefix tokens selected.
         using (var h = WithEarlier(model, scenario))
         {
-            var policy = new ReusePolicy { Selector = SelectorKind.SparseQ, Budget = 0.3, FullLayers = 1, BoundaryTokens = 2 };
+            // With a look-ahead to the last layer, so that its selection is counted too.
+            var policy = new ReusePolicy { Selector = SelectorKind.SparseQ, Budget = 0.3, FullLayers = 1, BoundaryTokens = 2, SelectionLayer = model.NumLayers - 1 };
             RequestLayout q = h.Layout(scenario.Query);
             h.FirstLogits(q, policy, out ReuseReport report);
             int boundary = BoundaryCount(q, h.Layout(scenario.Earlier), report.PrefixHitTokens, policy.BoundaryTokens);

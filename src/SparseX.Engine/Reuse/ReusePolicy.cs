@@ -20,11 +20,21 @@ public sealed record ReusePolicy
 
     /// <summary>
     /// Gets m, tokens at the start of each moved segment always recomputed on top of the selection (attention sinks;
-    /// DESIGN §4 step 3). Default 2: on the trained demo model the first tokens of each reused document carry most of
-    /// the cross-request damage — m = 2 cut Sparse-Q's first-token KL at r = 0.15, F = 2 from 0.161 to 0.012 for
-    /// 19 more recomputed tokens of ≈ 730 (docs/quality.md). 0 gives plain naive reuse with <see cref="SelectorKind.None"/>.
+    /// DESIGN §4 step 3). Default 2: on the trained demo model the first tokens of each reused document carry much of
+    /// the cross-request damage — m = 2 cuts Sparse-Q's first-token KL at r = 0.15, F = 2 from 0.374 to 0.126 for 19 more
+    /// recomputed tokens of ≈ 770 (docs/quality.md). 0 gives plain naive reuse with <see cref="SelectorKind.None"/>.
     /// </summary>
     public int BoundaryTokens { get; init; } = 2;
+
+    /// <summary>
+    /// Gets the layer whose attention ranks reused tokens for <see cref="SelectorKind.SparseQ"/> and
+    /// <see cref="SelectorKind.SparseQDeviation"/>; null: the last full layer, F − 1 (DESIGN §4 step 3). A later layer is
+    /// reached by a look-ahead: the new rows alone run on through layers F..that layer against the aligned cached KV
+    /// (naive reuse's view), the probe is taken there, and the sparse layers then start from F as usual — the new rows
+    /// are recomputed there anyway, so the look-ahead leaves no trace in the KV. On the trained demo model only layer 3's
+    /// attention ranks the tokens that matter (docs/quality.md).
+    /// </summary>
+    public int? SelectionLayer { get; init; }
 
     /// <summary>Gets the namespace (tenant); segments are never shared across namespaces.</summary>
     public string Namespace { get; init; } = "default";
@@ -55,6 +65,11 @@ public sealed record ReusePolicy
         if (FullLayers < 1 || FullLayers > numLayers)
         {
             throw new ArgumentException($"FullLayers F must be in [1, {numLayers}] for this model (got {FullLayers}).", nameof(FullLayers));
+        }
+
+        if (SelectionLayer is { } selectionLayer && (selectionLayer < FullLayers - 1 || selectionLayer >= numLayers))
+        {
+            throw new ArgumentException($"SelectionLayer must be in [F − 1, {numLayers - 1}] = [{FullLayers - 1}, {numLayers - 1}] for this model and F (got {selectionLayer}).", nameof(SelectionLayer));
         }
 
         if (BoundaryTokens < 0)

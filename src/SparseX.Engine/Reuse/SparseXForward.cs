@@ -76,9 +76,15 @@ public static class SparseXForward
         using AttentionProbe? probe = needsImportance
             ? new AttentionProbe(tensor(QueryRows(newTokens, n).Select(pos => (long)(pos - p)).ToArray(), ScalarType.Int64, model.Device))
             : null;
+        int selectionLayer = policy.SelectionLayer ?? (f - 1);
         for (int l = 0; l < f; l++)
         {
-            hidden = model.Layer(l, hidden, full, table.Pool, l == f - 1 ? probe : null);
+            hidden = model.Layer(l, hidden, full, table.Pool, l == selectionLayer ? probe : null);
+        }
+
+        if (probe is not null && selectionLayer >= f)
+        {
+            LookAhead(model, table, hidden, QueryRows(newTokens, n).ToArray(), p, n, f, selectionLayer, probe);
         }
 
         TorchRuntime.Synchronize(model.Device);
@@ -111,6 +117,26 @@ public static class SparseXForward
         // 5. The request's KV now sits in its blocks; the last row gives the first token's logits.
         Tensor last = hiddenR[^1..].MoveToOuterDisposeScope();
         return new SparseXResult(last, selected.Order().ToArray(), newTokens.Length, align, fullLayers, selection, sparseLayers);
+    }
+
+    /// <summary>
+    /// Runs the query rows alone through layers F..<paramref name="selectionLayer"/> against the aligned cached KV and
+    /// takes the Sparse-Q probe at the last of them. The rows write their own K/V there; the sparse layers recompute
+    /// every query row from layer F, so those writes are overwritten before anything reads them again.
+    /// </summary>
+    private static void LookAhead(DecoderModel model, BlockTable table, Tensor hidden, int[] queryRows, int p, int n, int f, int selectionLayer, AttentionProbe probe)
+    {
+        using var scope = NewDisposeScope();
+        Tensor h = hidden.index_select(0, tensor(queryRows.Select(pos => (long)(pos - p)).ToArray(), ScalarType.Int64, model.Device));
+        using RowBatch rows = RowBatch.ForSequence(model.Rope, queryRows.Select(x => (long)x).ToArray(), n, table.Slot, model.Device);
+        using var all = new AttentionProbe(arange(queryRows.Length, ScalarType.Int64, model.Device));
+        for (int l = f; l <= selectionLayer; l++)
+        {
+            h = model.Layer(l, h, rows, table.Pool, l == selectionLayer ? all : null);
+        }
+
+        probe.Importance = all.Importance?.MoveToOuterDisposeScope();
+        all.Importance = null;
     }
 
     /// <summary>Maps each reused position ≥ P to (span, offset in span).</summary>
