@@ -105,6 +105,12 @@ internal sealed partial class SparseXEngineOptionsValidator : IValidateOptions<S
             failures.Add($"{prefix}{nameof(reuse.BoundaryTokens)} must be zero or positive (got {reuse.BoundaryTokens}).");
         }
 
+        int lastFullLayer = Math.Max(reuse.FullLayers, 1) - 1;
+        if (reuse.SelectionLayer < lastFullLayer)
+        {
+            failures.Add($"{prefix}{nameof(reuse.SelectionLayer)} must be at least F − 1 = {lastFullLayer}, or unset (got {reuse.SelectionLayer}).");
+        }
+
         if (string.IsNullOrEmpty(reuse.Namespace))
         {
             failures.Add($"{prefix}{nameof(reuse.Namespace)} must not be empty.");

@@ -23,6 +23,10 @@ public sealed class SparseXReuseOptions
     /// <summary>Gets or sets m, tokens at the start of each moved segment always recomputed.</summary>
     public int BoundaryTokens { get; set; } = ReusePolicy.Default.BoundaryTokens;
 
+    /// <summary>Gets or sets the layer whose attention ranks tokens for Sparse-Q (null: F − 1; a later layer is a
+    /// look-ahead, <see cref="ReusePolicy.SelectionLayer"/>).</summary>
+    public int? SelectionLayer { get; set; } = ReusePolicy.Default.SelectionLayer;
+
     /// <summary>Gets or sets the namespace (tenant) of segments.</summary>
     public string Namespace { get; set; } = ReusePolicy.Default.Namespace;
 
@@ -35,6 +39,7 @@ public sealed class SparseXReuseOptions
         Budget = Budget,
         FullLayers = FullLayers,
         BoundaryTokens = BoundaryTokens,
+        SelectionLayer = SelectionLayer,
         Namespace = Namespace,
     };
 }

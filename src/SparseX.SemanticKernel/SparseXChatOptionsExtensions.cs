@@ -26,6 +26,15 @@ public static class SparseXChatOptionsExtensions
         properties[SparseXPropertyKeys.ReuseBudget] = policy.Budget;
         properties[SparseXPropertyKeys.ReuseFullLayers] = policy.FullLayers;
         properties[SparseXPropertyKeys.ReuseBoundaryTokens] = policy.BoundaryTokens;
+        if (policy.SelectionLayer is { } selectionLayer)
+        {
+            properties[SparseXPropertyKeys.ReuseSelectionLayer] = selectionLayer;
+        }
+        else
+        {
+            properties.Remove(SparseXPropertyKeys.ReuseSelectionLayer);
+        }
+
         properties[SparseXPropertyKeys.ReuseNamespace] = policy.Namespace;
         properties[SparseXPropertyKeys.ReuseRandomSeed] = policy.RandomSeed;
         return options;
@@ -71,6 +80,11 @@ public static class SparseXChatOptionsExtensions
         if (properties.TryGetValue(SparseXPropertyKeys.ReuseBoundaryTokens, out object? boundary))
         {
             policy = policy with { BoundaryTokens = ReadInt(SparseXPropertyKeys.ReuseBoundaryTokens, boundary) };
+        }
+
+        if (properties.TryGetValue(SparseXPropertyKeys.ReuseSelectionLayer, out object? selectionLayer))
+        {
+            policy = policy with { SelectionLayer = ReadInt(SparseXPropertyKeys.ReuseSelectionLayer, selectionLayer) };
         }
 
         if (properties.TryGetValue(SparseXPropertyKeys.ReuseNamespace, out object? ns))

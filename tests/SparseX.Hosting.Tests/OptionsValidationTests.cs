@@ -63,15 +63,17 @@ public class OptionsValidationTests
             o.KvCacheBytes = -1;
             o.DefaultReuse.Budget = 1.5;
             o.DefaultReuse.FullLayers = 0;
+            o.DefaultReuse.SelectionLayer = -2;
             o.CpuThreads = 0;
         });
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Equal(7, ex.Failures.Count());
+        Assert.Equal(8, ex.Failures.Count());
         Assert.Contains("SparseXEngineOptions.CpuThreads must be at least 1, or unset for libtorch's default (got 0).", ex.Failures);
         Assert.Contains("SparseXEngineOptions.BlockSize must be in [1, 1024] (got 0).", ex.Failures);
         Assert.Contains("SparseXEngineOptions.MaxQueuedRequests must be at least 1 (got 0).", ex.Failures);
         Assert.Contains("SparseXEngineOptions.DefaultReuse.Budget must be in [0, 1] (got 1.5).", ex.Failures);
         Assert.Contains("SparseXEngineOptions.DefaultReuse.FullLayers must be at least 1 (got 0).", ex.Failures);
+        Assert.Contains("SparseXEngineOptions.DefaultReuse.SelectionLayer must be at least F − 1 = 0, or unset (got -2).", ex.Failures);
     }
 
     [Fact]

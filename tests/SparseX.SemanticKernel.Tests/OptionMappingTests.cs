@@ -115,6 +115,11 @@ public class OptionMappingTests
         Assert.Equal(policy, options.GetSparseXReuse());
         Assert.Equal(policy, options.Clone().GetSparseXReuse());
 
+        // A look-ahead layer travels too, and a later policy without one takes it away again.
+        var lookAhead = policy with { Selector = SelectorKind.SparseQ, SelectionLayer = 3 };
+        Assert.Equal(lookAhead, new ChatOptions().WithSparseXReuse(lookAhead).GetSparseXReuse());
+        Assert.Null(new ChatOptions().WithSparseXReuse(lookAhead).WithSparseXReuse(policy).GetSparseXReuse()!.SelectionLayer);
+
         await client.GetResponseAsync("hi", options);
         Assert.Equal(policy, generator.LastRequest.Reuse);
 
