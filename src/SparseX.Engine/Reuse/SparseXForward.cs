@@ -40,6 +40,7 @@ public static class SparseXForward
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(reused);
         ArgumentNullException.ThrowIfNull(policy);
+        policy.Validate(model.NumLayers);
         int n = tokens.Count, p = prefixLength, layers = model.NumLayers, f = policy.FullLayers;
         if (p < 0 || p >= n)
         {
