@@ -74,19 +74,18 @@ public static class SparseXForward
         using RowBatch full = RowBatch.ForSequence(model.Rope, rows, n, table.Slot, model.Device);
         Tensor hidden = model.Embed(tensor(tokens.Skip(p).Select(t => (long)t).ToArray(), ScalarType.Int64, model.Device));
         bool needsImportance = policy.Selector is SelectorKind.SparseQ or SelectorKind.SparseQDeviation && reusedTokens.Count > 0;
-        using AttentionProbe? probe = needsImportance
+        int selectionLayer = policy.SelectionLayer ?? (f - 1);
+        using AttentionProbe? probe = needsImportance && selectionLayer < f
             ? new AttentionProbe(tensor(QueryRows(newTokens, n).Select(pos => (long)(pos - p)).ToArray(), ScalarType.Int64, model.Device))
             : null;
-        int selectionLayer = policy.SelectionLayer ?? (f - 1);
         for (int l = 0; l < f; l++)
         {
             hidden = model.Layer(l, hidden, full, table.Pool, l == selectionLayer ? probe : null);
         }
 
-        if (probe is not null && selectionLayer >= f)
-        {
-            LookAhead(model, table, hidden, QueryRows(newTokens, n).ToArray(), p, n, f, selectionLayer, probe);
-        }
+        Tensor? importance = needsImportance && selectionLayer >= f
+            ? LookAhead(model, table, hidden, QueryRows(newTokens, n).ToArray(), p, n, f, selectionLayer)
+            : probe?.Importance;
 
         TorchRuntime.Synchronize(model.Device);
         TimeSpan fullLayers = clock.Elapsed - align;
@@ -95,7 +94,7 @@ public static class SparseXForward
         int[] selected = TokenSelector.Select(
             policy,
             reusedTokens,
-            importance: probe?.Importance,
+            importance: importance,
             deviation: cachedCheckKeys is null ? null : Deviation(model, table, reusedTokens.Keys, f - 1, cachedCheckKeys));
         TimeSpan selection = clock.Elapsed - align - fullLayers;
 
@@ -125,7 +124,8 @@ public static class SparseXForward
     /// takes the Sparse-Q probe at the last of them. The rows write their own K/V there; the sparse layers recompute
     /// every query row from layer F, so those writes are overwritten before anything reads them again.
     /// </summary>
-    private static void LookAhead(DecoderModel model, BlockTable table, Tensor hidden, int[] queryRows, int p, int n, int f, int selectionLayer, AttentionProbe probe)
+    /// <returns>The importance of each key at <paramref name="selectionLayer"/>, in the caller's dispose scope.</returns>
+    private static Tensor LookAhead(DecoderModel model, BlockTable table, Tensor hidden, int[] queryRows, int p, int n, int f, int selectionLayer)
     {
         using var scope = NewDisposeScope();
         Tensor h = hidden.index_select(0, tensor(queryRows.Select(pos => (long)(pos - p)).ToArray(), ScalarType.Int64, model.Device));
@@ -136,8 +136,10 @@ public static class SparseXForward
             h = model.Layer(l, h, rows, table.Pool, l == selectionLayer ? all : null);
         }
 
-        probe.Importance = all.Importance?.MoveToOuterDisposeScope();
+        // The probe disposes what it holds; the importance leaves with the caller instead.
+        Tensor importance = all.Importance!.MoveToOuterDisposeScope();
         all.Importance = null;
+        return importance;
     }
 
     /// <summary>Maps each reused position ≥ P to (span, offset in span).</summary>

@@ -130,8 +130,7 @@ public static class PointerRecallTask
 
         int answerStart = ids.Count;
         var weights = new List<float>(Enumerable.Repeat(0f, ids.Count));
-        int g = rng.Next(querySuffix.Count + 1);
-        var separator = querySuffix.Skip(querySuffix.Count - g).ToArray();
+        int[] separator = RecallTask.QuerySeparator(rng, querySuffix);
         for (int q = rng.Next(8, 17); q > 0; q--)
         {
             var (key, name) = facts[rng.Next(facts.Count)];

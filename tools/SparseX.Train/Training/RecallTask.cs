@@ -27,9 +27,18 @@ public static class RecallTask
         ArgumentNullException.ThrowIfNull(rng);
         int pairs = rng.Next(4, 17), gap = rng.Next(6);
         bool reverse = rng.NextDouble() < reverseShare;
+        return Row(rng, pairs, queries: 16, gap, reverse, vocabSize, QuerySeparator(rng, querySuffix), typed);
+    }
+
+    /// <summary>The tokens a row puts between each query's key and its answer: the last g of
+    /// <paramref name="querySuffix"/>, g drawn from 0 to its length (no draw when it is empty).</summary>
+    /// <param name="rng">The random source.</param>
+    /// <param name="querySuffix">The tokens that may stand between a query's key and its answer, or null.</param>
+    /// <returns>The separator.</returns>
+    internal static int[] QuerySeparator(Random rng, IReadOnlyList<int>? querySuffix)
+    {
         int g = querySuffix is { Count: > 0 } ? rng.Next(querySuffix.Count + 1) : 0;
-        int[] separator = g == 0 || querySuffix is null ? [] : [.. querySuffix.Skip(querySuffix.Count - g)];
-        return Row(rng, pairs, queries: 16, gap, reverse, vocabSize, separator, typed);
+        return g == 0 || querySuffix is null ? [] : [.. querySuffix.Skip(querySuffix.Count - g)];
     }
 
     /// <summary>The tokens between a corpus question's last word and its answer: " ?", the end of the user message and
