@@ -29,6 +29,9 @@ internal sealed record ResultRecord
     [JsonPropertyName("full_layers")]
     public int? FullLayers { get; init; }
 
+    [JsonPropertyName("selection_layer")]
+    public int? SelectionLayer { get; init; }
+
     [JsonPropertyName("ttft_ms")]
     public double? TtftMs { get; init; }
 

@@ -51,6 +51,10 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
         [Description("Only FullPrefill, PrefixOnly, None and SparseQ r=0.15 F∈{1,2}.")]
         public bool Quick { get; init; }
 
+        [CommandOption("--selection-layers <LIST>")]
+        [Description("Extra rows: the default policy with the Sparse-Q look-ahead to each layer L (ReusePolicy.SelectionLayer; \"last\" = the model's last layer).")]
+        public string? SelectionLayers { get; init; }
+
         [CommandOption("--out <FILE>")]
         public string Out { get; init; } = "sparsex-ttft.json";
     }
@@ -71,6 +75,8 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
         string command = "sparsex-bench ttft " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2));
         ResultRecord Base() => new() { Device = deviceName, ModelShape = settings.Shape, Dtype = dtype.ToString().ToLowerInvariant(), Command = command };
 
+        // Built before anything is measured, so a bad --selection-layers stops the run at once.
+        var modes = Modes(settings.Quick, model.NumLayers).Concat(LookAheadModes(settings.SelectionLayers, settings.Quick, model.NumLayers)).ToList();
         foreach (int n in tokenCounts)
         {
             var request = RagRequest.Create(n, model.Config.VocabSize, seed: n);
@@ -78,7 +84,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
             using var harness = new ReuseHarness(model, blockSize: 16, blocks: (int)blocksNeeded, segmentBytes: model.KvBytesPerToken * (n + 1024));
             harness.FirstLogits(harness.Layout(request.Earlier), new ReusePolicy { Mode = ReuseMode.FullPrefill }, out _);
 
-            foreach (var (mode, policy) in Modes(settings.Quick, model.NumLayers))
+            foreach (var (mode, policy) in modes)
             {
                 var runs = new List<double>();
                 ReuseReport report = new();
@@ -105,6 +111,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
                     Selector = policy.Mode == ReuseMode.Reuse ? policy.Selector.ToString() : null,
                     Budget = policy.Mode == ReuseMode.Reuse ? policy.Budget : null,
                     FullLayers = policy.Mode == ReuseMode.Reuse ? policy.FullLayers : null,
+                    SelectionLayer = policy.Mode == ReuseMode.Reuse ? policy.SelectionLayer : null,
                     TtftMs = median,
                     TtftMsRuns = runs.ToArray(),
                     PhasesMs = new Dictionary<string, double>
@@ -125,7 +132,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
             WriteResults(settings.Out, records);
         }
 
-        foreach (int batch in settings.DecodeBatches.Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)))
+        foreach (int batch in settings.DecodeBatches.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)))
         {
             double tps = DecodeThroughput(model, batch, promptTokens: 512, settings.DecodeSteps);
             records.Add(Base() with { Tokens = 512, Mode = "decode", Concurrency = batch, DecodeTokensPerSecond = tps });
@@ -147,7 +154,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
         {
             yield return ("SegmentHeads r=0.15 F=1", new ReusePolicy { Selector = SelectorKind.SegmentHeads, Budget = 0.15, FullLayers = 1, BoundaryTokens = 0 });
             yield return ("KvDeviation r=0.15 F=2", new ReusePolicy { Selector = SelectorKind.KvDeviation, Budget = 0.15, FullLayers = 2, BoundaryTokens = 0 });
-            yield return ($"SparseQ r=0.15 F=2 m={ReusePolicy.Default.BoundaryTokens} (default)", ReusePolicy.Default);
+            yield return DefaultMode;
         }
 
         foreach (int f in quick ? new[] { 1, 2 } : new[] { 1, 2, 4 })
@@ -159,6 +166,29 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
                     yield return ($"SparseQ r={r} F={f}", new ReusePolicy { Selector = SelectorKind.SparseQ, Budget = r, FullLayers = f, BoundaryTokens = 0 });
                 }
             }
+        }
+    }
+
+    private static (string Name, ReusePolicy Policy) DefaultMode =>
+        ($"SparseQ r={ReusePolicy.Default.Budget} F={ReusePolicy.Default.FullLayers} m={ReusePolicy.Default.BoundaryTokens} (default)", ReusePolicy.Default);
+
+    // The default policy with its Sparse-Q probe moved to a later layer (the look-ahead's time counts as full layers),
+    // after the default policy itself (already a row unless --quick).
+    private static IEnumerable<(string Name, ReusePolicy Policy)> LookAheadModes(string? list, bool quick, int layers)
+    {
+        if (quick && !string.IsNullOrWhiteSpace(list))
+        {
+            yield return DefaultMode;
+        }
+
+        foreach (string item in (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int layer = item == "last" ? layers - 1
+                : int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int l) ? l
+                : throw new ArgumentException($"--selection-layers: '{item}' is neither a layer number nor 'last'.");
+            ReusePolicy policy = ReusePolicy.Default with { SelectionLayer = layer };
+            policy.Validate(layers);
+            yield return ($"SparseQ r={policy.Budget} F={policy.FullLayers} m={policy.BoundaryTokens} sel={layer}", policy);
         }
     }
 
