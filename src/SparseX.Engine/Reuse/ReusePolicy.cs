@@ -21,7 +21,7 @@ public sealed record ReusePolicy
     /// <summary>
     /// Gets m, tokens at the start of each moved segment always recomputed on top of the selection (attention sinks;
     /// DESIGN §4 step 3). Default 2: on the trained demo model the first tokens of each reused document carry much of
-    /// the cross-request damage — m = 2 cuts Sparse-Q's first-token KL at r = 0.15, F = 2 from 0.374 to 0.126 for 19 more
+    /// the cross-request damage — m = 2 cuts Sparse-Q's first-token KL at r = 0.15, F = 2 from 0.924 to 0.249 for 19 more
     /// recomputed tokens of ≈ 770 (docs/quality.md). 0 gives plain naive reuse with <see cref="SelectorKind.None"/>.
     /// </summary>
     public int BoundaryTokens { get; init; } = 2;
