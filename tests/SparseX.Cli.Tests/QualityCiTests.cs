@@ -89,7 +89,7 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
         string measured = string.Join("; ", results.Select(r => $"{r.Name}: EM {r.ExactMatch:0.000}, KL {r.FirstTokenKl:0.00000}"));
 
         Assert.All(results, r => Assert.Equal(questions, r.QuestionsByKind[nameof(QuestionKind.CompanyAbove)]));
-        Assert.True(full.ExactMatch >= 0.40, measured);
+        Assert.True(full.ExactMatch >= 0.50, measured);
 
         // Cached after the wrong neighbour, "the company above" names the wrong company: naive reuse loses answers and
         // its first-token distribution moves far; the default policy recovers part of the answers and most of the KL,
