@@ -169,8 +169,9 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
         }
     }
 
-    private static (string Name, ReusePolicy Policy) DefaultMode =>
-        ($"SparseQ r={ReusePolicy.Default.Budget} F={ReusePolicy.Default.FullLayers} m={ReusePolicy.Default.BoundaryTokens} (default)", ReusePolicy.Default);
+    private static (string Name, ReusePolicy Policy) DefaultMode => ($"{SparseQName(ReusePolicy.Default)} (default)", ReusePolicy.Default);
+
+    private static string SparseQName(ReusePolicy policy) => $"SparseQ r={policy.Budget} F={policy.FullLayers} m={policy.BoundaryTokens}";
 
     // The default policy with its Sparse-Q probe moved to a later layer (the look-ahead's time counts as full layers),
     // after the default policy itself (already a row unless --quick).
@@ -188,7 +189,7 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
                 : throw new ArgumentException($"--selection-layers: '{item}' is neither a layer number nor 'last'.");
             ReusePolicy policy = ReusePolicy.Default with { SelectionLayer = layer };
             policy.Validate(layers);
-            yield return ($"SparseQ r={policy.Budget} F={policy.FullLayers} m={policy.BoundaryTokens} sel={layer}", policy);
+            yield return ($"{SparseQName(policy)} sel={layer}", policy);
         }
     }
 
