@@ -43,6 +43,45 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
         Assert.True(losses[^1] < losses[0] - 1.0, string.Join(", ", losses));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void BlockExpansionAddsLayersThatStartAsTheIdentity(int added)
+    {
+        using var scope = NewDisposeScope();
+        using var model = LlamaTrainModel.Create(TrainModelConfig.Tiny(fixture.Tokenizer.VocabSize) with { NumLayers = 3 }, CPU, seed: 3);
+        using var deeper = model.Expand(added);
+        Assert.Equal(3 + added, deeper.Config.NumLayers);
+        var (ids, _) = Batch(2, 300);
+        using (no_grad())
+        {
+            Tensor before = model.Forward(ids), after = deeper.Forward(ids);
+            Assert.True(after.sub(before).abs().max().item<float>() < 1e-5f);
+        }
+
+        // The new layers copy the layer before them with zeroed residual outputs, so they train (unlike an all-zero layer:
+        // its attention would be uniform and its MLP gates zero).
+        int fresh = 0;
+        for (int l = 0; l < deeper.Config.NumLayers; l++)
+        {
+            Tensor o = deeper.Parameters[$"model.layers.{l}.self_attn.o_proj.weight"];
+            if (o.abs().max().item<float>() == 0f)
+            {
+                fresh++;
+                Assert.Equal(0f, deeper.Parameters[$"model.layers.{l}.mlp.down_proj.weight"].abs().max().item<float>());
+                Assert.True(deeper.Parameters[$"model.layers.{l}.self_attn.q_proj.weight"].equal(deeper.Parameters[$"model.layers.{l - 1}.self_attn.q_proj.weight"]).all().item<bool>());
+                Assert.True(deeper.Parameters[$"model.layers.{l}.self_attn.q_proj.weight"].requires_grad);
+            }
+        }
+
+        Assert.Equal(added, fresh);
+        Assert.Equal(0f, deeper.Parameters[$"model.layers.{deeper.Config.NumLayers - 1}.self_attn.o_proj.weight"].abs().max().item<float>());
+        // The original model is unchanged and its parameters are not shared.
+        Assert.NotEqual(0f, model.Parameters["model.layers.2.self_attn.o_proj.weight"].abs().max().item<float>());
+        Assert.False(ReferenceEquals(model.Parameters["model.embed_tokens.weight"], deeper.Parameters["model.embed_tokens.weight"]));
+    }
+
     [Fact]
     public void ExportLoadsInTheEngineWithTheTrainingModulesLogits()
     {
@@ -153,6 +192,25 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             options.Layers = 4;
             InvalidDataException mismatch = Assert.Throws<InvalidDataException>(() => new Trainer(options, TextWriter.Null).Run());
             Assert.Contains("differs from the shape options given", mismatch.Message, StringComparison.Ordinal);
+
+            // Block expansion deepens the export by the layers asked for; without --init it is refused.
+            options.Layers = null;
+            options.ExpandLayers = 2;
+            options.RunDirectory = Path.Combine(root, "run-expand");
+            string shallow = options.InitDirectory;
+            options.InitDirectory = options.ExportDirectory;
+            options.ExportDirectory = Path.Combine(root, "export-expand");
+            new Trainer(options, TextWriter.Null).Run();
+            using (DecoderModel deeper = DecoderModel.Load(options.ExportDirectory))
+            {
+                Assert.Equal((96, 5, 3, 3, 160), Shape(deeper));
+            }
+
+            options.InitDirectory = null;
+            options.RunDirectory = Path.Combine(root, "run-expand2");
+            e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("--expand-layers", e.Message, StringComparison.Ordinal);
+            Assert.NotNull(shallow);
         }
         finally
         {

@@ -9,7 +9,7 @@ using SparseX.Train.Training;
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--pointer 1 (two-hop rows: facts whose value is "the company above")] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
 // sparsex-train tokenizer --out DIR
-// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
+// sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--expand-layers N (with --init: N identity-initialised layers inserted)] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
 //                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-5] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S]
 if (args.Length == 0)
@@ -28,7 +28,7 @@ var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
     ["copytest"] = ["steps", "len", "layers", "hidden", "lr", "dtype"],
     ["recalltest"] = ["steps", "pairs", "queries", "gap", "query-gap", "reverse", "typed", "mix", "recall-reverse", "pointer", "preset", "layers", "hidden", "lr", "init", "device", "batch"],
     ["tokenizer"] = ["out"],
-    ["train"] = ["run", "export", "init", "device", "preset", "hidden", "layers", "heads", "kv-heads", "mlp", "seed", "minutes", "schedule-minutes",
+    ["train"] = ["run", "export", "init", "device", "preset", "hidden", "layers", "expand-layers", "heads", "kv-heads", "mlp", "seed", "minutes", "schedule-minutes",
         "steps", "batch", "context", "lr", "warmup", "eval", "checkpoint-seconds", "context-weight", "questions", "curriculum-steps", "difficulty",
         "world", "copy-share", "recall-share", "recall-reverse", "recall-typed", "recall-pointer", "hints"],
 };
@@ -219,6 +219,7 @@ switch (args[0])
             Preset = opts.GetValueOrDefault("preset"),
             Hidden = OptInt("hidden"),
             Layers = OptInt("layers"),
+            ExpandLayers = Int("expand-layers", 0),
             Heads = OptInt("heads"),
             KvHeads = OptInt("kv-heads"),
             Mlp = OptInt("mlp"),

@@ -126,6 +126,54 @@ public sealed class LlamaTrainModel : IDisposable
         return Load(config, file, device);
     }
 
+    /// <summary>
+    /// Block expansion (the LLaMA Pro recipe): a deeper model that computes the same function as this one. The layers
+    /// are split into <paramref name="added"/> consecutive groups and a new layer follows each group, a copy of the layer
+    /// before it with its two residual outputs (<c>o_proj</c>, <c>down_proj</c>) zeroed, so the new layer adds nothing to
+    /// the residual stream until training moves those outputs. This model is left unchanged.
+    /// </summary>
+    /// <param name="added">The number of layers to add (1 or more).</param>
+    /// <returns>The deeper model, on the same device.</returns>
+    public LlamaTrainModel Expand(int added)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(added, 1);
+        int n = Config.NumLayers;
+        var sources = new List<(int From, bool Fresh)>();
+        for (int l = 0, group = 0; l < n; l++)
+        {
+            sources.Add((l, false));
+            // Group g ends at layer ⌈(g + 1)·n / added⌉ − 1; with more added layers than layers a layer ends several groups.
+            while (group < added && (((long)(group + 1) * n) + added - 1) / added - 1 == l)
+            {
+                sources.Add((l, true));
+                group++;
+            }
+        }
+
+        var config = Config with { NumLayers = n + added };
+        var ps = new Dictionary<string, Tensor>();
+        using (no_grad())
+        {
+            foreach (var (name, _) in Shapes(config))
+            {
+                string source = name;
+                bool zero = false;
+                if (name.StartsWith("model.layers.", StringComparison.Ordinal))
+                {
+                    int dot = name.IndexOf('.', "model.layers.".Length);
+                    var (from, fresh) = sources[int.Parse(name["model.layers.".Length..dot], System.Globalization.CultureInfo.InvariantCulture)];
+                    source = $"model.layers.{from}{name[dot..]}";
+                    zero = fresh && (name.EndsWith("o_proj.weight", StringComparison.Ordinal) || name.EndsWith("down_proj.weight", StringComparison.Ordinal));
+                }
+
+                Tensor copy = zero ? zeros_like(_params[source]) : _params[source].detach().clone();
+                ps[name] = copy.requires_grad_(true).DetachFromDisposeScope();
+            }
+        }
+
+        return new LlamaTrainModel(config, ps, Device);
+    }
+
     /// <summary>Computes logits.</summary>
     /// <param name="ids">Token ids [B, T] (int64).</param>
     /// <param name="compute">Compute dtype (Float32 or BFloat16).</param>

@@ -28,6 +28,11 @@ public sealed class TrainOptions
     /// <summary>Gets or sets the number of layers (null: the preset's).</summary>
     public int? Layers { get; set; }
 
+    /// <summary>Gets or sets the number of layers block expansion adds to <see cref="InitDirectory"/>'s export
+    /// (<see cref="LlamaTrainModel.Expand"/>: new layers that start as the identity, so the deeper model starts where the
+    /// export ended); 0: none. Only with <see cref="InitDirectory"/>.</summary>
+    public int ExpandLayers { get; set; }
+
     /// <summary>Gets or sets the number of query heads (null: the preset's).</summary>
     public int? Heads { get; set; }
 

@@ -65,10 +65,16 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             "small" => TrainModelConfig.Small(vocab),
             _ => throw new ArgumentException($"Unknown preset '{options.Preset}' (tiny, small, demo)."),
         };
+        if (options.ExpandLayers != 0 && (options.ExpandLayers < 0 || options.InitDirectory is null))
+        {
+            throw new ArgumentException($"--expand-layers: {options.ExpandLayers} layers; it adds one or more layers to the export given with --init.");
+        }
+
         config = config with
         {
             HiddenSize = options.Hidden ?? config.HiddenSize,
-            NumLayers = options.Layers ?? config.NumLayers,
+            // Without a preset the layers default to the export's plus the expansion's.
+            NumLayers = options.Layers ?? (config.NumLayers + (options.Preset is null ? options.ExpandLayers : 0)),
             NumHeads = options.Heads ?? config.NumHeads,
             NumKvHeads = options.KvHeads ?? config.NumKvHeads,
             IntermediateSize = options.Mlp ?? config.IntermediateSize,
@@ -113,13 +119,19 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         else if (options.InitDirectory is { } init)
         {
             model = LlamaTrainModel.LoadExport(init, device);
+            if (options.ExpandLayers > 0)
+            {
+                using LlamaTrainModel exported = model;
+                model = exported.Expand(options.ExpandLayers);
+            }
+
             if (model.Config with { MaxPositions = config.MaxPositions } != config with { MaxPositions = config.MaxPositions })
             {
                 throw new InvalidDataException($"{init}: the exported model's shape differs from {(options.Preset is null ? "the shape options given" : $"the '{options.Preset}' preset with the shape options given")}.");
             }
 
             opt = new AdamW(model.Parameters);
-            log.WriteLine($"initialised from {init} (fresh optimizer state)");
+            log.WriteLine($"initialised from {init} (fresh optimizer state{(options.ExpandLayers > 0 ? $", {options.ExpandLayers} layers added by block expansion: {model.Config.NumLayers} layers" : "")})");
         }
         else
         {
@@ -267,6 +279,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["preset"] = preset,
             ["shape"] = $"hidden {config.HiddenSize}, layers {config.NumLayers}, heads {config.NumHeads}/{config.NumKvHeads}, mlp {config.IntermediateSize}",
             ["parameters"] = model.ParameterCount,
+            ["expanded_layers"] = options.ExpandLayers,
             ["seed"] = options.Seed,
             ["steps"] = step,
             ["batch"] = options.Batch,
