@@ -117,7 +117,7 @@ public sealed class CorpusGenerator
         bool v2 = Version >= WorldVersion.V2;
         bool v3 = Version == WorldVersion.V3;
         bool v4 = Version >= WorldVersion.V4;
-        bool keyFirst = Version >= WorldVersion.V5;
+        bool keyFirst = Version >= WorldVersion.V5, keyLast = Version >= WorldVersion.V6;
 
         int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
@@ -207,14 +207,16 @@ public sealed class CorpusGenerator
                 intro.Summaries.Add($"The engineer from {cities[nCompanies + j]} is {Engineer(j)} .");
             }
 
+            // V6 drops V5's "project" after the key, so the question ends with its key as the other questions do (V1 has no projects).
+            string project = !v2 ? string.Empty : keyLast ? Project(j) : $"{Project(j)} project";
             var joined = new Document();
             joined.Key(keyFirst
-                ? $"The {Project(j)} project was handled by the person above ."
-                : v2 ? $"The person above later handled the {Project(j)} project ." : $"The person above later joined {joinedCompany} as head of design .");
+                ? $"The {project} was handled by the person above ."
+                : v2 ? $"The person above later handled the {project} ." : $"The person above later joined {joinedCompany} as head of design .");
             units.Add([intro, joined]);
             Ask(joined, v2
-                ? new(QuestionKind.PersonAbove, $"Who handled the {Project(j)} project ?", Engineer(j), Project(j))
-                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany), v2 ? $"The {Project(j)} project was handled by {Engineer(j)} ." : null);
+                ? new(QuestionKind.PersonAbove, $"Who handled the {project} ?", Engineer(j), Project(j))
+                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany), v2 ? $"The {project} was handled by {Engineer(j)} ." : null);
         }
 
         // The primary question: (kind, the answer or, for V2's Direct forms that both answer the company, the key).

@@ -37,4 +37,11 @@ public enum WorldVersion
     /// (tools/SparseX.Train/README.md), while "the company above" / "the person above" still mean the document before,
     /// so the questions still need it. Same questions as V2 and V4 for the same seed; uses no word V2 does not.</summary>
     V5 = 5,
+
+    /// <summary>V5 with the person link's key last in its question, as every other question has it: "The X was handled by
+    /// the person above ." / "Who handled the X ?" instead of V5's "The X project was handled by the person above ." /
+    /// "Who handled the X project ?". In V5 the question's last word before "?" is "project", which every such document
+    /// shares, and every V5 model answers these questions at chance between the conversation's two engineers
+    /// (tools/SparseX.Train/README.md). Same questions otherwise; uses no word V2 does not.</summary>
+    V6 = 6,
 }

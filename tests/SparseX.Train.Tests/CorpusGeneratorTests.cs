@@ -211,6 +211,33 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void VersionSixEndsThePersonLinksQuestionWithItsKeyAndChangesNothingElse()
+    {
+        var v5 = new CorpusGenerator(13, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5 };
+        var v6 = new CorpusGenerator(13, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V6) { HintShare = 0.5 };
+        int projects = 0, asked = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            Conversation a = v5.Sample(i, difficulty: 1, maxQuestions: 4), b = v6.Sample(i, difficulty: 1, maxQuestions: 4);
+            Assert.Equal(a.Questions.Select(q => (q.Kind, q.Answer, q.Query)), b.Questions.Select(q => (q.Kind, q.Answer, q.Query)));
+            string text = b.Render();
+            projects += System.Text.RegularExpressions.Regex.Count(text, @"The \w+ \w+ was handled by the person above \.");
+            foreach (QuestionAnswer q in b.Questions.Where(q => q.Kind == QuestionKind.PersonAbove))
+            {
+                Assert.Equal($"Who handled the {q.Query} ?", q.Question);
+                asked++;
+            }
+
+            Assert.DoesNotContain(" project was handled by", text, StringComparison.Ordinal);
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"The (\w+ \w+) was handled by ", "The $1 project was handled by ");
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"Who handled the (\w+ \w+) \?", "Who handled the $1 project ?");
+            Assert.Equal(a.Render(), text);
+        }
+
+        Assert.True(projects > 50 && asked > 10, $"{projects} projects, {asked} questions");
+    }
+
+    [Fact]
     public void VersionTwoKeysOccurInOneDocumentOnly()
     {
         var gen = new CorpusGenerator(6, CorpusSplit.Train, Count, version: WorldVersion.V2);

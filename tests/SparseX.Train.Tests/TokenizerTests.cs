@@ -47,6 +47,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V3)]
     [InlineData(WorldVersion.V4)]
     [InlineData(WorldVersion.V5)]
+    [InlineData(WorldVersion.V6)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;

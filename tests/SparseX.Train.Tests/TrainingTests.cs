@@ -197,7 +197,6 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
             options.Layers = null;
             options.ExpandLayers = 2;
             options.RunDirectory = Path.Combine(root, "run-expand");
-            string shallow = options.InitDirectory;
             options.InitDirectory = options.ExportDirectory;
             options.ExportDirectory = Path.Combine(root, "export-expand");
             new Trainer(options, TextWriter.Null).Run();
@@ -206,11 +205,17 @@ public class TrainingTests(TrainedTokenizer fixture) : IClassFixture<TrainedToke
                 Assert.Equal((96, 5, 3, 3, 160), Shape(deeper));
             }
 
+            options.InitDirectory = Path.Combine(root, "export-init");
+            options.RunDirectory = Path.Combine(root, "run-expand-mismatch");
+            options.Layers = 4;
+            mismatch = Assert.Throws<InvalidDataException>(() => new Trainer(options, TextWriter.Null).Run());
+            Assert.Contains("with 2 layers added differs", mismatch.Message, StringComparison.Ordinal);
+
+            options.Layers = null;
             options.InitDirectory = null;
             options.RunDirectory = Path.Combine(root, "run-expand2");
             e = Assert.Throws<ArgumentException>(() => new Trainer(options, TextWriter.Null).Run());
             Assert.Contains("--expand-layers", e.Message, StringComparison.Ordinal);
-            Assert.NotNull(shallow);
         }
         finally
         {

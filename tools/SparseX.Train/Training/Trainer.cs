@@ -127,7 +127,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
 
             if (model.Config with { MaxPositions = config.MaxPositions } != config with { MaxPositions = config.MaxPositions })
             {
-                throw new InvalidDataException($"{init}: the exported model's shape differs from {(options.Preset is null ? "the shape options given" : $"the '{options.Preset}' preset with the shape options given")}.");
+                throw new InvalidDataException($"{init}: the exported model's shape{(options.ExpandLayers > 0 ? $" with {options.ExpandLayers} layers added" : "")} differs from {(options.Preset is null ? "the shape options given" : $"the '{options.Preset}' preset with the shape options given")}.");
             }
 
             opt = new AdamW(model.Parameters);
