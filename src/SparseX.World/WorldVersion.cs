@@ -41,7 +41,8 @@ public enum WorldVersion
     /// <summary>V5 with the person link's key last in its question, as every other question has it: "The X was handled by
     /// the person above ." / "Who handled the X ?" instead of V5's "The X project was handled by the person above ." /
     /// "Who handled the X project ?". In V5 the question's last word before "?" is "project", which every such document
-    /// shares, and every V5 model answers these questions at chance between the conversation's two engineers
-    /// (tools/SparseX.Train/README.md). Same questions otherwise; uses no word V2 does not.</summary>
+    /// shares, and every V5 model answers these questions at chance between the conversation's two engineers; a first
+    /// 8.5-minute test on V6 did not lift them (tools/SparseX.Train/README.md). Same questions otherwise; uses no word V2
+    /// does not.</summary>
     V6 = 6,
 }
