@@ -14,7 +14,7 @@ namespace SparseX.Cli;
 
 /// <summary>
 /// <c>sparsex quality --model &lt;dir&gt; [--seed n] [--questions n] [--modes ...] [--selectors ...] [--budgets ...]
-/// [--full-layers ...] [--boundary-tokens ...] [--selection-layer L] [--kinds ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
+/// [--full-layers ...] [--boundary-tokens ...] [--selection-layer L|calibrated|last-full] [--kinds ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
 /// (exact match, first-token KL and oracle recall on held-out questions of the synthetic world).
 /// </summary>
 internal sealed class QualityCommand : Command<QualityCommand.Settings>
@@ -54,7 +54,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         public string BoundaryTokens { get; init; } = "0";
 
         [CommandOption("--selection-layer <L>")]
-        [Description("The layer whose attention ranks tokens for SparseQ and SparseQDeviation, ≥ F − 1 for every F (default: F − 1).")]
+        [Description("The layer whose attention ranks tokens for SparseQ and SparseQDeviation: a layer ≥ F − 1 for every F; 'calibrated' (default: the checkpoint's sparsex_reuse.json where it is ≥ F − 1, else F − 1); or 'last-full' (F − 1, ignoring sparsex_reuse.json).")]
         public string? SelectionLayer { get; init; }
 
         [CommandOption("--kinds <LIST>")]
@@ -100,7 +100,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
     }
 
     /// <summary>The settings, parsed and checked; <see cref="FormatException"/> names the offending option.</summary>
-    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads, int[] BoundaryTokens, QuestionKind[]? Kinds, int? SelectionLayer = null);
+    public sealed record Parsed(int Seed, int Questions, ReuseMode[] Modes, SelectorKind[] Selectors, double[] Budgets, int[] FullLayers, int MaxNewTokens, int? Threads, int[] BoundaryTokens, QuestionKind[]? Kinds, int? SelectionLayer = null, bool IgnoreCalibration = false);
 
     /// <summary>Parses the settings.</summary>
     /// <param name="settings">The raw settings.</param>
@@ -110,7 +110,12 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         int[] fullLayers = List("--full-layers", settings.FullLayers, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) && f >= 1 ? f : (int?)null, "an integer ≥ 1");
-        int? selectionLayer = settings.SelectionLayer is null ? null : Int("--selection-layer", settings.SelectionLayer, 0);
+        bool lastFull = string.Equals(settings.SelectionLayer, "last-full", StringComparison.OrdinalIgnoreCase);
+        int? selectionLayer = settings.SelectionLayer is null || lastFull || string.Equals(settings.SelectionLayer, "calibrated", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : int.TryParse(settings.SelectionLayer, NumberStyles.Integer, CultureInfo.InvariantCulture, out int layer) && layer >= 0
+                ? layer
+                : throw new FormatException($"--selection-layer: '{settings.SelectionLayer}' is not a layer index ≥ 0, 'calibrated' or 'last-full'.");
         if (selectionLayer < fullLayers.Max() - 1)
         {
             throw new FormatException($"--selection-layer: {selectionLayer} is below F − 1 = {fullLayers.Max() - 1} (the largest --full-layers value, {fullLayers.Max()}, computes layers up to {fullLayers.Max() - 1} densely).");
@@ -126,16 +131,21 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             Int("--max-new-tokens", settings.MaxNewTokens, 1),
             settings.Threads is null ? null : Int("--threads", settings.Threads, 1),
             List("--boundary-tokens", settings.BoundaryTokens, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int m) && m >= 0 ? m : (int?)null, "an integer ≥ 0"),
-            settings.Kinds is null ? null : List("--kinds", settings.Kinds, s => Enum.TryParse(s, true, out QuestionKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (QuestionKind?)null, $"one of {string.Join(", ", Enum.GetNames<QuestionKind>())}").Distinct().ToArray(),
-            selectionLayer);
+            settings.Kinds is null ? null : ParseKinds(settings.Kinds),
+            selectionLayer,
+            lastFull);
     }
 
-    private static int Int(string option, string value, int min) =>
+    /// <summary>Parses <c>--kinds</c>: question kinds, comma-separated, duplicates dropped.</summary>
+    internal static QuestionKind[] ParseKinds(string value) =>
+        List("--kinds", value, s => Enum.TryParse(s, true, out QuestionKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (QuestionKind?)null, $"one of {string.Join(", ", Enum.GetNames<QuestionKind>())}").Distinct().ToArray();
+
+    internal static int Int(string option, string value, int min) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
             ? n
             : throw new FormatException($"{option}: '{value}' is not an integer ≥ {min}.");
 
-    private static T[] List<T>(string option, string value, Func<string, T?> parse, string expected)
+    internal static T[] List<T>(string option, string value, Func<string, T?> parse, string expected)
         where T : struct
     {
         string[] items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -188,6 +198,15 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             return 1;
         }
 
+        if (p.IgnoreCalibration)
+        {
+            model.ReuseCalibration = null;
+        }
+
+        // Which layer ranks for Sparse-Q in the rows that name none: recorded, since sparsex_reuse.json changes it.
+        string selection = p.SelectionLayer is { } named
+            ? $"layer {named}"
+            : model.ReuseCalibration is { } calibration ? $"calibrated layer {calibration.SelectionLayer} ({ReuseCalibration.FileName}; F − 1 where F − 1 is later)" : "F − 1";
         var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens, p.SelectionLayer);
         var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
@@ -202,7 +221,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
 
         string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model)));
         string kinds = p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})";
-        string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds} · seed {p.Seed}";
+        string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds} · seed {p.Seed} · Sparse-Q ranks at {selection}";
         AnsiConsole.Write(QualityReport.Table(results, title));
         string command = "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var metadata = new
@@ -222,6 +241,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             command,
             wall_seconds = wall,
             configurations = grid.Count,
+            selection_layer = selection,
             oracle = "D_j = sum over sparse layers l = F..L-1 of ||K~ - K|| / ||K|| + ||V~ - V|| / ||V|| (cached K/V aligned to the request vs full prefill, norms over kv_heads x head_dim); oracle = top ceil(r |C|) by D; recall = |T ∩ oracle| / |oracle|",
         };
         string meta = QualityReport.WriteJson(settings.Json, results, metadata);

@@ -25,6 +25,8 @@ internal static class SparseXApp
                 .WithDescription("First-token KL and top-1 agreement against full prefill, per selector and budget.");
             config.AddCommand<QualityCommand>("quality")
                 .WithDescription("Cross-segment quality on held-out questions: exact match, first-token KL, oracle recall per configuration.");
+            config.AddCommand<CalibrateCommand>("calibrate")
+                .WithDescription("Measure which layer ranks reused tokens best for Sparse-Q and write it beside the checkpoint (sparsex_reuse.json).");
         });
         return app;
     }

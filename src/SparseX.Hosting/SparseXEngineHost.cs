@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SparseX.Engine.Model;
 using SparseX.Engine.Reuse;
 using SparseX.Engine.Runtime;
 using TorchSharp;
@@ -179,6 +180,10 @@ public sealed class SparseXEngineHost : IHostedService, ISparseXEngineClient, ID
         }
 
         SparseXEngineHostLog.Loaded(_logger, engine.Model.Config.Architecture, engine.Model.NumLayers, engine.Model.Dtype.ToString(), engine.Model.Device.ToString(), engine.Stats.KvBlocksTotal, engineOptions.BlockSize, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (engine.Model.ReuseCalibration is { } calibration)
+        {
+            SparseXEngineHostLog.Calibrated(_logger, calibration.SelectionLayer, ReuseCalibration.FileName);
+        }
     }
 
     /// <summary>

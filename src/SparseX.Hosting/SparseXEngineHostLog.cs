@@ -31,4 +31,7 @@ internal static partial class SparseXEngineHostLog
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "Request waits for a slot: {Capacity} requests admitted.")]
     public static partial void WaitingForSlot(ILogger logger, int capacity);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Sparse-Q ranks reused tokens at layer {Layer} (the checkpoint's {File}) unless a request names its own selection layer.")]
+    public static partial void Calibrated(ILogger logger, int layer, string file);
 }

@@ -23,8 +23,8 @@ public sealed class SparseXReuseOptions
     /// <summary>Gets or sets m, tokens at the start of each moved segment always recomputed.</summary>
     public int BoundaryTokens { get; set; } = ReusePolicy.Default.BoundaryTokens;
 
-    /// <summary>Gets or sets the layer whose attention ranks tokens for Sparse-Q (null: F − 1; a later layer is a
-    /// look-ahead, <see cref="ReusePolicy.SelectionLayer"/>).</summary>
+    /// <summary>Gets or sets the layer whose attention ranks tokens for Sparse-Q (null: the checkpoint's calibrated layer
+    /// from <c>sparsex_reuse.json</c>, else F − 1; a later layer is a look-ahead, <see cref="ReusePolicy.SelectionLayer"/>).</summary>
     public int? SelectionLayer { get; set; } = ReusePolicy.Default.SelectionLayer;
 
     /// <summary>Gets or sets the namespace (tenant) of segments.</summary>

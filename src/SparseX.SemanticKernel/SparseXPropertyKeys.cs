@@ -28,7 +28,8 @@ public static class SparseXPropertyKeys
     /// <summary>Chat options property: m, tokens at the start of each moved segment always recomputed.</summary>
     public const string ReuseBoundaryTokens = "sparsex:reuse_boundary_tokens";
 
-    /// <summary>Chat options property: the layer whose attention ranks tokens for Sparse-Q (absent: F − 1).</summary>
+    /// <summary>Chat options property: the layer whose attention ranks tokens for Sparse-Q (absent: the checkpoint's
+    /// calibrated layer from <c>sparsex_reuse.json</c>, else F − 1).</summary>
     public const string ReuseSelectionLayer = "sparsex:reuse_selection_layer";
 
     /// <summary>Chat options property: the namespace (tenant) of the request's segments.</summary>

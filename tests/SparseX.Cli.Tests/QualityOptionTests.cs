@@ -20,6 +20,7 @@ public class QualityOptionTests
     [InlineData("--kinds", "CompanyAbove,Sideways")]
     [InlineData("--kinds", "1")]
     [InlineData("--selection-layer", "-1")]
+    [InlineData("--selection-layer", "lastfull")]
     [InlineData("--selection-layer", "2")] // below F − 1 = 3 for the default --full-layers 1,2,4
     public void BadValuesAreRejectedNamingTheOption(string option, string value)
     {
@@ -76,6 +77,17 @@ public class QualityOptionTests
         Assert.Equal("SparseQ r=0.15 F=2 m=2 sel=3", sparseQ.Name);
         Assert.Equal(3, sparseQ.ToPolicy().SelectionLayer);
         Assert.Null(QualityCommand.Parse(new QualityCommand.Settings()).SelectionLayer);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("calibrated", false)]
+    [InlineData("Last-Full", true)]
+    public void TheSelectionLayerCanFollowTheCalibrationOrIgnoreIt(string? value, bool ignore)
+    {
+        QualityCommand.Parsed p = QualityCommand.Parse(new QualityCommand.Settings { SelectionLayer = value });
+        Assert.Null(p.SelectionLayer);
+        Assert.Equal(ignore, p.IgnoreCalibration);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class DecoderModel : IDisposable
     // Per-model Scalars kept alive with the model (see KeptScalars for why).
     private readonly Scalar _scale;
     private readonly Scalar _eps;
+    private ReuseCalibration? _reuseCalibration;
 
     private DecoderModel(ModelConfig config, string directory, ScalarType dtype, Device device, Tensor embed, LayerWeights[] layers, Tensor finalNorm, Tensor lmHead)
     {
@@ -49,6 +50,25 @@ public sealed class DecoderModel : IDisposable
     /// <summary>Gets the device.</summary>
     public Device Device { get; }
 
+    /// <summary>
+    /// Gets or sets the checkpoint's measured reuse settings (<c>sparsex_reuse.json</c>, read by <see cref="Load"/>; null
+    /// when it has none). Requests read it when they start; set it to null to use DESIGN §4's F − 1 selection layer.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The calibration names a layer this model does not have.</exception>
+    public ReuseCalibration? ReuseCalibration
+    {
+        get => _reuseCalibration;
+        set
+        {
+            if (value is not null && (value.SelectionLayer < 0 || value.SelectionLayer >= NumLayers))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), $"The calibrated selection layer {value.SelectionLayer} is not a layer of this model (0 to {NumLayers - 1}).");
+            }
+
+            _reuseCalibration = value;
+        }
+    }
+
     /// <summary>Gets the rotary embedding.</summary>
     public Rope Rope { get; }
 
@@ -72,7 +92,8 @@ public sealed class DecoderModel : IDisposable
     /// <param name="dtype">Compute dtype (weights stored otherwise are converted); F32 by default.</param>
     /// <param name="device">Device; CPU by default.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="ModelLoadException">A missing file, unsupported configuration or mismatched tensor.</exception>
+    /// <exception cref="ModelLoadException">A missing file, unsupported configuration, mismatched tensor or malformed
+    /// <c>sparsex_reuse.json</c>.</exception>
     public static DecoderModel Load(string directory, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         Runtime.TorchRuntime.Initialize();
@@ -83,6 +104,7 @@ public sealed class DecoderModel : IDisposable
         }
 
         ModelConfig config = ModelConfig.Load(directory);
+        ReuseCalibration? calibration = ReuseCalibration.Load(directory, config.NumLayers);
         using CheckpointReader ckpt = CheckpointReader.Open(directory);
         var loaded = new List<IDisposable>();
         try
@@ -102,7 +124,7 @@ public sealed class DecoderModel : IDisposable
             Tensor head = config.TieWordEmbeddings
                 ? embed.alias()
                 : ckpt.Load("lm_head.weight", new[] { v, h }, dtype, device);
-            return new DecoderModel(config, directory, dtype, device, embed, layers, norm, head);
+            return new DecoderModel(config, directory, dtype, device, embed, layers, norm, head) { ReuseCalibration = calibration };
         }
         catch
         {

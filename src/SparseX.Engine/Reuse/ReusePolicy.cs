@@ -1,3 +1,5 @@
+using SparseX.Engine.Model;
+
 namespace SparseX.Engine.Reuse;
 
 /// <summary>Per-request reuse settings (DESIGN §4).</summary>
@@ -28,11 +30,12 @@ public sealed record ReusePolicy
 
     /// <summary>
     /// Gets the layer whose attention ranks reused tokens for <see cref="SelectorKind.SparseQ"/> and
-    /// <see cref="SelectorKind.SparseQDeviation"/>; null: the last full layer, F − 1 (DESIGN §4 step 3). A later layer is
-    /// reached by a look-ahead: the new rows alone run on through layers F..that layer against the aligned cached KV
-    /// (naive reuse's view), the probe is taken there, and the sparse layers then start from F as usual — the new rows
-    /// are recomputed there anyway, so the look-ahead leaves no trace in the KV. On the trained demo model only layer 3's
-    /// attention ranks the tokens that matter (docs/quality.md).
+    /// <see cref="SelectorKind.SparseQDeviation"/>; null: the checkpoint's calibrated layer (<see cref="ReuseCalibration"/>,
+    /// <c>sparsex_reuse.json</c>) when it is at least F − 1, else the last full layer, F − 1 (DESIGN §4 step 3). A later
+    /// layer than F − 1 is reached by a look-ahead: the new rows alone run on through layers F..that layer against the
+    /// aligned cached KV (naive reuse's view), the probe is taken there, and the sparse layers then start from F as usual —
+    /// the new rows are recomputed there anyway, so the look-ahead leaves no trace in the KV. On the trained demo models
+    /// only the layer that does the cross-document look-up ranks the tokens that matter (docs/quality.md).
     /// </summary>
     public int? SelectionLayer { get; init; }
 
@@ -41,6 +44,13 @@ public sealed record ReusePolicy
 
     /// <summary>Gets the seed of the <see cref="SelectorKind.Random"/> selector.</summary>
     public int RandomSeed { get; init; } = 1234;
+
+    /// <summary>The layer whose attention ranks reused tokens for this policy: <see cref="SelectionLayer"/> if set, else the
+    /// calibrated layer when it is at least F − 1, else F − 1.</summary>
+    /// <param name="calibration">The checkpoint's calibration, if any (<see cref="DecoderModel.ReuseCalibration"/>).</param>
+    /// <returns>The layer.</returns>
+    public int ResolveSelectionLayer(ReuseCalibration? calibration) =>
+        SelectionLayer ?? calibration?.SelectionLayerFor(FullLayers) ?? FullLayers - 1;
 
     /// <summary>Throws if a setting is out of range.</summary>
     /// <param name="numLayers">The model's layer count.</param>

@@ -83,6 +83,7 @@ public sealed class ReusePrefill
                 Selector = policy.Selector,
                 Budget = policy.Budget,
                 FullLayers = policy.FullLayers,
+                SelectionLayer = sparse?.SelectionLayer,
                 TotalTokens = n,
                 PrefixHitTokens = prefix,
                 ReusedTokens = reusedCount,

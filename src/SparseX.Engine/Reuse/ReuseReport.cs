@@ -15,6 +15,10 @@ public sealed record ReuseReport
     /// <summary>Gets F.</summary>
     public int FullLayers { get; init; }
 
+    /// <summary>Gets the layer whose attention ranked the reused tokens (Sparse-Q selectors with reused tokens only; the
+    /// policy's, else the checkpoint's calibrated layer, else F − 1).</summary>
+    public int? SelectionLayer { get; init; }
+
     /// <summary>Gets the prompt length N.</summary>
     public int TotalTokens { get; init; }
 

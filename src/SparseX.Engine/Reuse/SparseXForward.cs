@@ -14,12 +14,14 @@ namespace SparseX.Engine.Reuse;
 /// <param name="FullLayers">Time in the dense layers.</param>
 /// <param name="Selection">Time selecting T.</param>
 /// <param name="SparseLayers">Time in the sparse layers.</param>
-public sealed record SparseXResult(Tensor LastHidden, int[] Recomputed, int NewTokens, TimeSpan Align, TimeSpan FullLayers, TimeSpan Selection, TimeSpan SparseLayers);
+/// <param name="SelectionLayer">The layer whose attention ranked reused tokens (Sparse-Q selectors only).</param>
+public sealed record SparseXResult(Tensor LastHidden, int[] Recomputed, int NewTokens, TimeSpan Align, TimeSpan FullLayers, TimeSpan Selection, TimeSpan SparseLayers, int? SelectionLayer = null);
 
 /// <summary>
 /// The SparseX forward pass (DESIGN §4), one pass over the model:
 /// 1. align cached segment K to the new positions; 2. compute all non-prefix tokens densely in layers
-/// 0..F−1; 3. at layer F−1 select T ⊂ C (Sparse-Q: attention paid by the new rows); 4. compute only
+/// 0..F−1; 3. select T ⊂ C (Sparse-Q: attention paid by the new rows at the selection layer, F−1 or the checkpoint's
+/// calibrated layer, <see cref="ReusePolicy.ResolveSelectionLayer"/>); 4. compute only
 /// R = S ∪ T in layers F..L−1 against all keys with per-row causal limits; 5. the request's KV is the
 /// shared prefix blocks plus its own blocks (fresh where computed, aligned copies elsewhere).
 /// </summary>
@@ -74,7 +76,7 @@ public static class SparseXForward
         using RowBatch full = RowBatch.ForSequence(model.Rope, rows, n, table.Slot, model.Device);
         Tensor hidden = model.Embed(tensor(tokens.Skip(p).Select(t => (long)t).ToArray(), ScalarType.Int64, model.Device));
         bool needsImportance = policy.Selector is SelectorKind.SparseQ or SelectorKind.SparseQDeviation && reusedTokens.Count > 0;
-        int selectionLayer = policy.SelectionLayer ?? (f - 1);
+        int selectionLayer = policy.ResolveSelectionLayer(model.ReuseCalibration);
         using AttentionProbe? probe = needsImportance && selectionLayer < f
             ? new AttentionProbe(tensor(QueryRows(newTokens, n).Select(pos => (long)(pos - p)).ToArray(), ScalarType.Int64, model.Device))
             : null;
@@ -90,7 +92,7 @@ public static class SparseXForward
         TorchRuntime.Synchronize(model.Device);
         TimeSpan fullLayers = clock.Elapsed - align;
 
-        // 3. Select T ⊂ C at layer F−1.
+        // 3. Select T ⊂ C, ranked at the selection layer (F − 1 unless the policy or the checkpoint's calibration names a later one).
         int[] selected = TokenSelector.Select(
             policy,
             reusedTokens,
@@ -116,7 +118,7 @@ public static class SparseXForward
 
         // 5. The request's KV now sits in its blocks; the last row gives the first token's logits.
         Tensor last = hiddenR[^1..].MoveToOuterDisposeScope();
-        return new SparseXResult(last, selected.Order().ToArray(), newTokens.Length, align, fullLayers, selection, sparseLayers);
+        return new SparseXResult(last, selected.Order().ToArray(), newTokens.Length, align, fullLayers, selection, sparseLayers, needsImportance ? selectionLayer : null);
     }
 
     /// <summary>

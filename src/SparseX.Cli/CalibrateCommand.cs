@@ -1,0 +1,165 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using SparseX.Cli.Quality;
+using SparseX.Engine.Model;
+using SparseX.Engine.Text;
+using SparseX.Engine.Text.Templates;
+using SparseX.World;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SparseX.Cli;
+
+/// <summary>
+/// <c>sparsex calibrate --model &lt;dir&gt; [--seed n] [--questions n] [--kinds ...] [--budget r] [--full-layers F]
+/// [--boundary-tokens m] [--threads n] [--dry-run]</c>: measures which layer's attention ranks reused tokens best for
+/// Sparse-Q on this checkpoint (<see cref="SelectionLayerCalibration"/>) and writes it beside the weights as
+/// <c>sparsex_reuse.json</c>, which the engine then uses for every request that names no selection layer.
+/// </summary>
+internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <DIR>")]
+        [Description("Checkpoint directory trained on SparseX.World (default models/sparsex-demo); sparsex_reuse.json is written into it.")]
+        public string Model { get; init; } = "models/sparsex-demo";
+
+        [CommandOption("--seed <N>")]
+        [Description("Held-out corpus seed (default 1).")]
+        public string Seed { get; init; } = "1";
+
+        [CommandOption("--questions <N>")]
+        [Description("Held-out questions (default 100).")]
+        public string Questions { get; init; } = "100";
+
+        [CommandOption("--kinds <LIST>")]
+        [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias); default all.")]
+        public string? Kinds { get; init; }
+
+        [CommandOption("--budget <R>")]
+        [Description("Budget r in [[0, 1]] Sparse-Q runs at while the layers are compared (default 0.15).")]
+        public string Budget { get; init; } = "0.15";
+
+        [CommandOption("--full-layers <F>")]
+        [Description("F: layers F − 1 to L − 1 are compared (default 2).")]
+        public string FullLayers { get; init; } = "2";
+
+        [CommandOption("--boundary-tokens <M>")]
+        [Description("m, first tokens of each moved segment recomputed on top of the selection (default 2, the engine's default).")]
+        public string BoundaryTokens { get; init; } = "2";
+
+        [CommandOption("--threads <N>")]
+        [Description("Torch CPU threads (default: Torch's).")]
+        public string? Threads { get; init; }
+
+        [CommandOption("--dry-run")]
+        [Description("Measure and print, but do not write sparsex_reuse.json.")]
+        public bool DryRun { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            try
+            {
+                _ = Parse(this);
+                return ValidationResult.Success();
+            }
+            catch (FormatException e)
+            {
+                return ValidationResult.Error(e.Message);
+            }
+        }
+    }
+
+    /// <summary>The settings, parsed and checked; <see cref="FormatException"/> names the offending option.</summary>
+    public sealed record Parsed(int Seed, int Questions, QuestionKind[]? Kinds, double Budget, int FullLayers, int BoundaryTokens, int? Threads);
+
+    /// <summary>Parses the settings.</summary>
+    /// <param name="settings">The raw settings.</param>
+    /// <returns>The parsed settings.</returns>
+    /// <exception cref="FormatException">A value is malformed or out of range; the message names the option.</exception>
+    public static Parsed Parse(Settings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        double budget = double.TryParse(settings.Budget, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1
+            ? r
+            : throw new FormatException($"--budget: '{settings.Budget}' is not a number in [0, 1].");
+        return new Parsed(
+            QualityCommand.Int("--seed", settings.Seed, int.MinValue),
+            QualityCommand.Int("--questions", settings.Questions, 1),
+            settings.Kinds is null ? null : QualityCommand.ParseKinds(settings.Kinds),
+            budget,
+            QualityCommand.Int("--full-layers", settings.FullLayers, 1),
+            QualityCommand.Int("--boundary-tokens", settings.BoundaryTokens, 0),
+            settings.Threads is null ? null : QualityCommand.Int("--threads", settings.Threads, 1));
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (context.Remaining.Raw.Count > 0 || context.Remaining.Parsed.Count > 0)
+        {
+            string unknown = string.Join(" ", context.Remaining.Parsed.Select(g => g.Key).Concat(context.Remaining.Raw));
+            AnsiConsole.MarkupLine($"[red]Error:[/] unknown option or argument: {Markup.Escape(unknown)}");
+            return 1;
+        }
+
+        Parsed p = Parse(settings);
+        if (!Directory.Exists(settings.Model))
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] --model: directory '{Markup.Escape(settings.Model)}' not found.");
+            return 1;
+        }
+
+        if (p.Threads is int threads)
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+
+        using DecoderModel model = DecoderModel.Load(settings.Model);
+        if (p.FullLayers > model.NumLayers)
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] --full-layers: F = {p.FullLayers} exceeds the model's {model.NumLayers} layers.");
+            return 1;
+        }
+
+        using HfTokenizer tokenizer = HfTokenizer.FromDirectory(settings.Model);
+        ChatTemplate template = ChatTemplate.FromDirectory(settings.Model);
+        IReadOnlyList<QualityConfiguration> grid = SelectionLayerCalibration.Grid(model.NumLayers, p.Budget, p.FullLayers, p.BoundaryTokens);
+        var options = new QualityOptions(p.Seed, p.Questions, grid, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds);
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<QualityResult> results = null!;
+        AnsiConsole.Progress().Start(ctx =>
+        {
+            ProgressTask task = ctx.AddTask($"layers {p.FullLayers - 1}..{model.NumLayers - 1} × {p.Questions} questions", maxValue: p.Questions);
+            results = new QualityBenchmark(model, tokenizer, template).Run(options, (done, _) => task.Value = done);
+        });
+
+        string command = "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        ReuseCalibration calibration = SelectionLayerCalibration.Choose(results, command);
+        string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model)));
+        AnsiConsole.Write(QualityReport.Table(results, $"Sparse-Q selection layer · {modelName} · {p.Questions} held-out questions · seed {p.Seed}"));
+        string previous = model.ReuseCalibration is { } old ? $" (was {old.SelectionLayer})" : string.Empty;
+        AnsiConsole.MarkupLine($"Lowest first-token KL: layer [bold]{calibration.SelectionLayer}[/]{previous}; {clock.Elapsed.TotalSeconds:0} s.");
+        if (settings.DryRun)
+        {
+            AnsiConsole.MarkupLine("[grey]--dry-run: nothing written.[/]");
+            return 0;
+        }
+
+        var measuredWith = new Dictionary<string, object>
+        {
+            ["full_layers"] = p.FullLayers,
+            ["budget"] = p.Budget,
+            ["boundary_tokens"] = p.BoundaryTokens,
+            ["questions"] = p.Questions,
+            ["seed"] = p.Seed,
+            ["kinds"] = p.Kinds?.Select(k => k.ToString()).ToArray() ?? ["all"],
+            ["exact_match"] = results.Where(r => r.SelectionLayer is not null).ToDictionary(r => r.SelectionLayer!.Value.ToString(CultureInfo.InvariantCulture), r => r.ExactMatch),
+            ["full_prefill_exact_match"] = results[0].ExactMatch,
+            ["date"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        string path = calibration.Save(settings.Model, measuredWith);
+        AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(path)}: requests that name no selection layer now rank at layer {calibration.SelectionLayer} (F ≤ {calibration.SelectionLayer + 1}).[/]");
+        return 0;
+    }
+}
