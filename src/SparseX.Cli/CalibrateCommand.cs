@@ -137,7 +137,15 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         string command = "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         ReuseCalibration calibration = SelectionLayerCalibration.Choose(results, command);
         string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model)));
-        AnsiConsole.Write(QualityReport.Table(results, $"Sparse-Q selection layer · {modelName} · {p.Questions} held-out questions · seed {p.Seed}"));
+        var table = new Table().Title(Markup.Escape($"Sparse-Q r={p.Budget.ToString(CultureInfo.InvariantCulture)} F={p.FullLayers} m={p.BoundaryTokens} · {modelName} · {p.Questions} held-out questions · seed {p.Seed} · full prefill EM {Percent(results[0].ExactMatch)}"))
+            .AddColumn("selection layer").AddColumn("EM", c => c.RightAligned()).AddColumn("first-token KL", c => c.RightAligned()).AddColumn("oracle recall", c => c.RightAligned());
+        foreach (QualityResult r in results.Where(r => r.SelectionLayer is not null))
+        {
+            string mark = r.SelectionLayer == calibration.SelectionLayer ? "[bold]" : "[default]";
+            table.AddRow($"{mark}{r.SelectionLayer}{(r.SelectionLayer == p.FullLayers - 1 ? " (F − 1)" : string.Empty)}[/]", Percent(r.ExactMatch), $"{mark}{r.FirstTokenKl.ToString("0.0000", CultureInfo.InvariantCulture)}[/]", r.OracleRecall?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-");
+        }
+
+        AnsiConsole.Write(table);
         string previous = model.ReuseCalibration is { } old ? $" (was {old.SelectionLayer})" : string.Empty;
         AnsiConsole.MarkupLine($"Lowest first-token KL: layer [bold]{calibration.SelectionLayer}[/]{previous}; {clock.Elapsed.TotalSeconds:0} s.");
         if (settings.DryRun)
@@ -162,4 +170,6 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(path)}: requests that name no selection layer now rank at layer {calibration.SelectionLayer} (F ≤ {calibration.SelectionLayer + 1}).[/]");
         return 0;
     }
+
+    private static string Percent(double share) => (100 * share).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }

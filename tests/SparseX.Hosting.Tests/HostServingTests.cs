@@ -45,8 +45,33 @@ public class HostServingTests
         FakeLogCollector logs = host.Services.GetFakeLogCollector();
         Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1000 && r.Message.Contains(FixturePaths.LlamaGqa, StringComparison.Ordinal));
         Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1001 && r.Message.Contains("LlamaForCausalLM", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id == 1009); // the fixture has no sparsex_reuse.json
         await host.StopAsync();
         Assert.Equal(SparseXEngineState.Stopped, client.State);
+    }
+
+    [Fact]
+    public async Task ACalibratedCheckpointsSelectionLayerIsLoggedAtStart()
+    {
+        string dir = Directory.CreateTempSubdirectory("sparsex-host-calibrated-").FullName;
+        try
+        {
+            foreach (string file in Directory.GetFiles(FixturePaths.LlamaGqa))
+            {
+                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+            }
+
+            new Engine.Model.ReuseCalibration { SelectionLayer = 2 }.Save(dir);
+            using IHost host = TestHosts.Build(o => o.ModelPath = dir);
+            await host.StartAsync();
+            FakeLogCollector logs = host.Services.GetFakeLogCollector();
+            Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1009 && r.Message.Contains("layer 2", StringComparison.Ordinal) && r.Message.Contains("sparsex_reuse.json", StringComparison.Ordinal));
+            await host.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
