@@ -19,24 +19,8 @@ namespace SparseX.Cli;
 /// </summary>
 internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : HeldOutQuestionSettings
     {
-        [CommandOption("--model <DIR>")]
-        [Description("Checkpoint directory trained on SparseX.World (default models/sparsex-demo); sparsex_reuse.json is written into it.")]
-        public string Model { get; init; } = "models/sparsex-demo";
-
-        [CommandOption("--seed <N>")]
-        [Description("Held-out corpus seed (default 1).")]
-        public string Seed { get; init; } = "1";
-
-        [CommandOption("--questions <N>")]
-        [Description("Held-out questions (default 100).")]
-        public string Questions { get; init; } = "100";
-
-        [CommandOption("--kinds <LIST>")]
-        [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias); default all.")]
-        public string? Kinds { get; init; }
-
         [CommandOption("--budget <R>")]
         [Description("Budget r in [[0, 1]] Sparse-Q runs at while the layers are compared (default 0.15).")]
         public string Budget { get; init; } = "0.15";
@@ -49,12 +33,8 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         [Description("m, first tokens of each moved segment recomputed on top of the selection (default 2, the engine's default).")]
         public string BoundaryTokens { get; init; } = "2";
 
-        [CommandOption("--threads <N>")]
-        [Description("Torch CPU threads (default: Torch's).")]
-        public string? Threads { get; init; }
-
         [CommandOption("--dry-run")]
-        [Description("Measure and print, but do not write sparsex_reuse.json.")]
+        [Description("Measure and print, but do not write sparsex_reuse.json into the --model directory.")]
         public bool DryRun { get; init; }
 
         public override ValidationResult Validate()
@@ -96,23 +76,10 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (context.Remaining.Raw.Count > 0 || context.Remaining.Parsed.Count > 0)
-        {
-            string unknown = string.Join(" ", context.Remaining.Parsed.Select(g => g.Key).Concat(context.Remaining.Raw));
-            AnsiConsole.MarkupLine($"[red]Error:[/] unknown option or argument: {Markup.Escape(unknown)}");
-            return 1;
-        }
-
         Parsed p = Parse(settings);
-        if (!Directory.Exists(settings.Model))
+        if (!settings.Ready(context, p.Threads))
         {
-            AnsiConsole.MarkupLine($"[red]Error:[/] --model: directory '{Markup.Escape(settings.Model)}' not found.");
             return 1;
-        }
-
-        if (p.Threads is int threads)
-        {
-            TorchSharp.torch.set_num_threads(threads);
         }
 
         using DecoderModel model = DecoderModel.Load(settings.Model);

@@ -19,20 +19,8 @@ namespace SparseX.Cli;
 /// </summary>
 internal sealed class QualityCommand : Command<QualityCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : HeldOutQuestionSettings
     {
-        [CommandOption("--model <DIR>")]
-        [Description("Checkpoint directory trained on SparseX.World (default models/sparsex-demo).")]
-        public string Model { get; init; } = "models/sparsex-demo";
-
-        [CommandOption("--seed <N>")]
-        [Description("Held-out corpus seed; another seed draws other questions (default 1).")]
-        public string Seed { get; init; } = "1";
-
-        [CommandOption("--questions <N>")]
-        [Description("Held-out questions, samples 0..N-1 (default 100).")]
-        public string Questions { get; init; } = "100";
-
         [CommandOption("--modes <LIST>")]
         [Description("Comma-separated modes: FullPrefill, PrefixOnly, Reuse (default all).")]
         public string Modes { get; init; } = "FullPrefill,PrefixOnly,Reuse";
@@ -57,17 +45,9 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         [Description("The layer whose attention ranks tokens for SparseQ and SparseQDeviation: a layer ≥ F − 1 for every F; 'calibrated' (default: the checkpoint's sparsex_reuse.json where it is ≥ F − 1, else F − 1); or 'last-full' (F − 1, ignoring sparsex_reuse.json).")]
         public string? SelectionLayer { get; init; }
 
-        [CommandOption("--kinds <LIST>")]
-        [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias); default all.")]
-        public string? Kinds { get; init; }
-
         [CommandOption("--max-new-tokens <N>")]
         [Description("Longest greedy answer (default 8).")]
         public string MaxNewTokens { get; init; } = "8";
-
-        [CommandOption("--threads <N>")]
-        [Description("Torch CPU threads (default: Torch's).")]
-        public string? Threads { get; init; }
 
         [CommandOption("--json <FILE>")]
         [Description("JSON rows, one per configuration (default quality.json; metadata in quality.meta.json).")]
@@ -159,28 +139,15 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (context.Remaining.Raw.Count > 0 || context.Remaining.Parsed.Count > 0)
-        {
-            string unknown = string.Join(" ", context.Remaining.Parsed.Select(g => g.Key).Concat(context.Remaining.Raw));
-            AnsiConsole.MarkupLine($"[red]Error:[/] unknown option or argument: {Markup.Escape(unknown)}");
-            return 1;
-        }
-
         Parsed p = Parse(settings);
         if (settings.Replot)
         {
-            return Replot(settings);
+            return HeldOutQuestionSettings.HasUnknownArguments(context) ? 1 : Replot(settings);
         }
 
-        if (!Directory.Exists(settings.Model))
+        if (!settings.Ready(context, p.Threads))
         {
-            AnsiConsole.MarkupLine($"[red]Error:[/] --model: directory '{Markup.Escape(settings.Model)}' not found.");
             return 1;
-        }
-
-        if (p.Threads is int threads)
-        {
-            TorchSharp.torch.set_num_threads(threads);
         }
 
         using DecoderModel model = DecoderModel.Load(settings.Model);

@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SparseX.Cli;
+
+/// <summary>
+/// The options <c>sparsex quality</c> and <c>sparsex calibrate</c> share: a checkpoint trained on SparseX.World, which
+/// held-out questions to ask, and the CPU threads; with the checks both run before loading the model.
+/// </summary>
+internal abstract class HeldOutQuestionSettings : CommandSettings
+{
+    [CommandOption("--model <DIR>")]
+    [Description("Checkpoint directory trained on SparseX.World (default models/sparsex-demo).")]
+    public string Model { get; init; } = "models/sparsex-demo";
+
+    [CommandOption("--seed <N>")]
+    [Description("Held-out corpus seed; another seed draws other questions (default 1).")]
+    public string Seed { get; init; } = "1";
+
+    [CommandOption("--questions <N>")]
+    [Description("Held-out questions, samples 0..N-1 (default 100).")]
+    public string Questions { get; init; } = "100";
+
+    [CommandOption("--kinds <LIST>")]
+    [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias); default all.")]
+    public string? Kinds { get; init; }
+
+    [CommandOption("--threads <N>")]
+    [Description("Torch CPU threads (default: Torch's).")]
+    public string? Threads { get; init; }
+
+    /// <summary>
+    /// Refuses unknown options and arguments and a missing model directory (printing why), and sets the CPU threads.
+    /// </summary>
+    /// <param name="context">The command context.</param>
+    /// <param name="threads">The parsed <c>--threads</c>.</param>
+    /// <returns>True when the command may go on.</returns>
+    internal bool Ready(CommandContext context, int? threads)
+    {
+        if (HasUnknownArguments(context))
+        {
+            return false;
+        }
+
+        if (!Directory.Exists(Model))
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] --model: directory '{Markup.Escape(Model)}' not found.");
+            return false;
+        }
+
+        if (threads is int n)
+        {
+            TorchSharp.torch.set_num_threads(n);
+        }
+
+        return true;
+    }
+
+    /// <summary>Prints the unknown options and arguments, if any.</summary>
+    /// <param name="context">The command context.</param>
+    /// <returns>True when there were some (the command must fail).</returns>
+    internal static bool HasUnknownArguments(CommandContext context)
+    {
+        if (context.Remaining.Raw.Count == 0 && context.Remaining.Parsed.Count == 0)
+        {
+            return false;
+        }
+
+        string unknown = string.Join(" ", context.Remaining.Parsed.Select(g => g.Key).Concat(context.Remaining.Raw));
+        AnsiConsole.MarkupLine($"[red]Error:[/] unknown option or argument: {Markup.Escape(unknown)}");
+        return true;
+    }
+}
