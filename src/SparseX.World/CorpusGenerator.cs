@@ -119,16 +119,19 @@ public sealed class CorpusGenerator
         bool v4 = Version >= WorldVersion.V4;
         bool keyFirst = Version >= WorldVersion.V5, keyLast = Version >= WorldVersion.V6;
 
+        // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
+        int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
+
         int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
 
-        // People: founders [0, n), engineers [n, n + 2), hired chief engineers [n + 2, 2n + 2); first names distinct.
-        var people = Distinct(peopleSrc, (2 * nCompanies) + 2, rng, p => p.Split(' ')[0]);
-        var cities = Distinct(pool.Cities, nCompanies + 2, rng, c => c);
-        var products = Distinct(productsSrc, nCompanies + (v2 ? 2 : 0), rng, p => p.Split(' ')[0]);
+        // People: founders [0, n), engineers [n, n + maxPersons), hired chief engineers after them; first names distinct.
+        var people = Distinct(peopleSrc, (2 * nCompanies) + maxPersons, rng, p => p.Split(' ')[0]);
+        var cities = Distinct(pool.Cities, nCompanies + maxPersons, rng, c => c);
+        var products = Distinct(productsSrc, nCompanies + (v2 ? maxPersons : 0), rng, p => p.Split(' ')[0]);
         string Founder(int i) => people[i];
         string Engineer(int j) => people[nCompanies + j];
-        string Hired(int i) => people[nCompanies + 2 + i];
+        string Hired(int i) => people[nCompanies + maxPersons + i];
         string Project(int j) => products[nCompanies + j];
 
         // V1/V2 aliases are a company's first three letters (a spelling shortcut a model can learn without reading
@@ -195,7 +198,7 @@ public sealed class CorpusGenerator
             }
         }
 
-        int nPersons = kind == QuestionKind.PersonAbove ? 2 : rng.Next(0, 3);
+        int nPersons = kind == QuestionKind.PersonAbove ? (maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2) : rng.Next(0, 3);
         int personTarget = rng.Next(Math.Max(1, nPersons));
         for (int j = 0; j < nPersons; j++)
         {

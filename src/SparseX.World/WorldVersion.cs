@@ -45,4 +45,12 @@ public enum WorldVersion
     /// 8.5-minute test on V6 did not lift them (tools/SparseX.Train/README.md). Same questions otherwise; uses no word V2
     /// does not.</summary>
     V6 = 6,
+
+    /// <summary>V6 whose person-link conversations have two to four engineers, each introduced and then linked ("The X was
+    /// handled by the person above ."), instead of always two. A probe of the V5 model shows why it answers those questions
+    /// at chance: stated outright in the linked document ("The X project was handled by P ."), it answers the other
+    /// engineer in 20 of 25 — it finds the document that says "handled by the person above", not the one with the
+    /// question's key, and with two engineers that shortcut is right half the time. More candidates make it pay less.
+    /// Other conversations are V6's.</summary>
+    V7 = 7,
 }

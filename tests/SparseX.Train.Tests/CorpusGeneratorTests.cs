@@ -238,6 +238,33 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void VersionSevenAsksThePersonLinkAmongTwoToFourEngineers()
+    {
+        var gen = new CorpusGenerator(13, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V7);
+        var engineersSeen = new HashSet<int>();
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 1);
+            string text = conv.Render();
+            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            Assert.Equal(engineers, System.Text.RegularExpressions.Regex.Count(text, @"The \w+ \w+ was handled by the person above \."));
+            if (conv.Questions[0].Kind == QuestionKind.PersonAbove)
+            {
+                Assert.InRange(engineers, 2, 4);
+                engineersSeen.Add(engineers);
+                Assert.Contains($"{conv.Questions[0].Answer} is an engineer from", text, StringComparison.Ordinal);
+                Assert.Equal($"Who handled the {conv.Questions[0].Query} ?", conv.Questions[0].Question);
+            }
+            else
+            {
+                Assert.InRange(engineers, 0, 2);
+            }
+        }
+
+        Assert.Equal([2, 3, 4], engineersSeen.Order());
+    }
+
+    [Fact]
     public void VersionTwoKeysOccurInOneDocumentOnly()
     {
         var gen = new CorpusGenerator(6, CorpusSplit.Train, Count, version: WorldVersion.V2);
@@ -322,7 +349,7 @@ public class CorpusGeneratorTests
             Assert.Equal(WorldVersion.V1, WorldManifest.Read(dir));
             WorldManifest.Write(dir, WorldVersion.V2);
             Assert.Equal(WorldVersion.V2, WorldManifest.Read(dir));
-            File.WriteAllText(Path.Combine(dir, WorldManifest.FileName), "{\"world_version\": 7}");
+            File.WriteAllText(Path.Combine(dir, WorldManifest.FileName), "{\"world_version\": 99}");
             var e = Assert.Throws<InvalidDataException>(() => WorldManifest.Read(dir));
             Assert.Contains(WorldManifest.FileName, e.Message, StringComparison.Ordinal);
         }

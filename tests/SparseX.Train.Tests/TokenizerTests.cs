@@ -48,6 +48,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V4)]
     [InlineData(WorldVersion.V5)]
     [InlineData(WorldVersion.V6)]
+    [InlineData(WorldVersion.V7)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;
