@@ -50,7 +50,8 @@ public enum WorldVersion
     /// handled by the person above ."), instead of always two. A probe of the V5 model shows why it answers those questions
     /// at chance: stated outright in the linked document ("The X project was handled by P ."), it answers the other
     /// engineer in 20 of 25 — it finds the document that says "handled by the person above", not the one with the
-    /// question's key, and with two engineers that shortcut is right half the time. More candidates make it pay less.
-    /// Other conversations are V6's.</summary>
+    /// question's key, and with two engineers that shortcut is right half the time. More candidates make it pay less; a first
+    /// 4.5-minute run on V7 did not yet make the model read the key (tools/SparseX.Train/README.md). Other conversations are
+    /// V6's.</summary>
     V7 = 7,
 }
