@@ -94,16 +94,11 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         IReadOnlyList<QualityConfiguration> grid = SelectionLayerCalibration.Grid(model.NumLayers, p.Budget, p.FullLayers, p.BoundaryTokens);
         var options = new QualityOptions(p.Seed, p.Questions, grid, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds);
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<QualityResult> results = null!;
-        AnsiConsole.Progress().Start(ctx =>
-        {
-            ProgressTask task = ctx.AddTask($"layers {p.FullLayers - 1}..{model.NumLayers - 1} × {p.Questions} questions", maxValue: p.Questions);
-            results = new QualityBenchmark(model, tokenizer, template).Run(options, (done, _) => task.Value = done);
-        });
+        IReadOnlyList<QualityResult> results = HeldOutQuestionSettings.RunWithProgress(new QualityBenchmark(model, tokenizer, template), options, $"layers {p.FullLayers - 1}..{model.NumLayers - 1}");
 
-        string command = "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        string command = HeldOutQuestionSettings.CommandLine;
         ReuseCalibration calibration = SelectionLayerCalibration.Choose(results, command);
-        string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model)));
+        string modelName = settings.ModelName;
         var table = new Table().Title(Markup.Escape($"Sparse-Q r={p.Budget.ToString(CultureInfo.InvariantCulture)} F={p.FullLayers} m={p.BoundaryTokens} · {modelName} · {p.Questions} held-out questions · seed {p.Seed} · full prefill EM {Percent(results[0].ExactMatch)}"))
             .AddColumn("selection layer").AddColumn("EM", c => c.RightAligned()).AddColumn("first-token KL", c => c.RightAligned()).AddColumn("oracle recall", c => c.RightAligned());
         foreach (QualityResult r in results.Where(r => r.SelectionLayer is not null))

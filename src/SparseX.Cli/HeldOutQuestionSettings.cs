@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using SparseX.Cli.Quality;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -70,5 +71,27 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
         string unknown = string.Join(" ", context.Remaining.Parsed.Select(g => g.Key).Concat(context.Remaining.Raw));
         AnsiConsole.MarkupLine($"[red]Error:[/] unknown option or argument: {Markup.Escape(unknown)}");
         return true;
+    }
+
+    /// <summary>Gets the model directory's name, for titles.</summary>
+    internal string ModelName => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Model)));
+
+    /// <summary>Gets the command line as typed, for the outputs' metadata.</summary>
+    internal static string CommandLine => "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+
+    /// <summary>Runs the benchmark under a console progress bar counting questions.</summary>
+    /// <param name="benchmark">The benchmark.</param>
+    /// <param name="options">What it evaluates.</param>
+    /// <param name="label">The progress bar's label (the questions are appended).</param>
+    /// <returns>The rows.</returns>
+    internal static IReadOnlyList<QualityResult> RunWithProgress(QualityBenchmark benchmark, QualityOptions options, string label)
+    {
+        IReadOnlyList<QualityResult> results = [];
+        AnsiConsole.Progress().Start(ctx =>
+        {
+            ProgressTask task = ctx.AddTask($"{label} × {options.Questions} questions", maxValue: options.Questions);
+            results = benchmark.Run(options, (done, _) => task.Value = done);
+        });
+        return results;
     }
 }

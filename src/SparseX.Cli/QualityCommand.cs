@@ -178,19 +178,14 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<QualityResult> results = null!;
-        AnsiConsole.Progress().Start(ctx =>
-        {
-            ProgressTask task = ctx.AddTask($"{grid.Count} configurations × {p.Questions} questions", maxValue: p.Questions);
-            results = benchmark.Run(options, (done, _) => task.Value = done);
-        });
+        IReadOnlyList<QualityResult> results = HeldOutQuestionSettings.RunWithProgress(benchmark, options, $"{grid.Count} configurations");
         double wall = clock.Elapsed.TotalSeconds;
 
-        string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Model)));
+        string modelName = settings.ModelName;
         string kinds = p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})";
         string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds} · seed {p.Seed} · Sparse-Q ranks at {selection}";
         AnsiConsole.Write(QualityReport.Table(results, title));
-        string command = "sparsex " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        string command = HeldOutQuestionSettings.CommandLine;
         var metadata = new
         {
             model = settings.Model,
