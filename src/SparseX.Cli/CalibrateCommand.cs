@@ -61,9 +61,8 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
     public static Parsed Parse(Settings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        double budget = double.TryParse(settings.Budget, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1
-            ? r
-            : throw new FormatException($"--budget: '{settings.Budget}' is not a number in [0, 1].");
+        double budget = QualityCommand.ParseBudget(settings.Budget)
+            ?? throw new FormatException($"--budget: '{settings.Budget}' is not {QualityCommand.BudgetExpected}.");
         return new Parsed(
             QualityCommand.Int("--seed", settings.Seed, int.MinValue),
             QualityCommand.Int("--questions", settings.Questions, 1),
@@ -98,10 +97,11 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
 
         string command = HeldOutQuestionSettings.CommandLine;
         ReuseCalibration calibration = SelectionLayerCalibration.Choose(results, command);
+        QualityResult[] layerRows = results.Where(r => r.SelectionLayer is not null).ToArray();
         string modelName = settings.ModelName;
         var table = new Table().Title(Markup.Escape($"Sparse-Q r={p.Budget.ToString(CultureInfo.InvariantCulture)} F={p.FullLayers} m={p.BoundaryTokens} · {modelName} · {p.Questions} held-out questions · seed {p.Seed} · full prefill EM {Percent(results[0].ExactMatch)}"))
             .AddColumn("selection layer").AddColumn("EM", c => c.RightAligned()).AddColumn("first-token KL", c => c.RightAligned()).AddColumn("oracle recall", c => c.RightAligned());
-        foreach (QualityResult r in results.Where(r => r.SelectionLayer is not null))
+        foreach (QualityResult r in layerRows)
         {
             string mark = r.SelectionLayer == calibration.SelectionLayer ? "[bold]" : "[default]";
             table.AddRow($"{mark}{r.SelectionLayer}{(r.SelectionLayer == p.FullLayers - 1 ? " (F − 1)" : string.Empty)}[/]", Percent(r.ExactMatch), $"{mark}{r.FirstTokenKl.ToString("0.0000", CultureInfo.InvariantCulture)}[/]", r.OracleRecall?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-");
@@ -124,7 +124,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
             ["questions"] = p.Questions,
             ["seed"] = p.Seed,
             ["kinds"] = p.Kinds?.Select(k => k.ToString()).ToArray() ?? ["all"],
-            ["exact_match"] = results.Where(r => r.SelectionLayer is not null).ToDictionary(r => r.SelectionLayer!.Value.ToString(CultureInfo.InvariantCulture), r => r.ExactMatch),
+            ["exact_match"] = layerRows.ToDictionary(r => r.SelectionLayer!.Value.ToString(CultureInfo.InvariantCulture), r => r.ExactMatch),
             ["full_prefill_exact_match"] = results[0].ExactMatch,
             ["date"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };

@@ -106,7 +106,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             Int("--questions", settings.Questions, 1),
             List("--modes", settings.Modes, s => Enum.TryParse(s, true, out ReuseMode m) && Enum.IsDefined(m) && !int.TryParse(s, out _) ? m : (ReuseMode?)null, $"one of {string.Join(", ", Enum.GetNames<ReuseMode>())}"),
             List("--selectors", settings.Selectors, s => Enum.TryParse(s, true, out SelectorKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (SelectorKind?)null, $"one of {string.Join(", ", Enum.GetNames<SelectorKind>())}"),
-            List("--budgets", settings.Budgets, s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1 ? r : (double?)null, "a number in [0, 1]"),
+            List("--budgets", settings.Budgets, ParseBudget, BudgetExpected),
             fullLayers,
             Int("--max-new-tokens", settings.MaxNewTokens, 1),
             settings.Threads is null ? null : Int("--threads", settings.Threads, 1),
@@ -119,6 +119,13 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
     /// <summary>Parses <c>--kinds</c>: question kinds, comma-separated, duplicates dropped.</summary>
     internal static QuestionKind[] ParseKinds(string value) =>
         List("--kinds", value, s => Enum.TryParse(s, true, out QuestionKind k) && Enum.IsDefined(k) && !int.TryParse(s, out _) ? k : (QuestionKind?)null, $"one of {string.Join(", ", Enum.GetNames<QuestionKind>())}").Distinct().ToArray();
+
+    /// <summary>What a budget must be, for error messages.</summary>
+    internal const string BudgetExpected = "a number in [0, 1]";
+
+    /// <summary>Parses one budget r (a number in [0, 1]); null when it is not one.</summary>
+    internal static double? ParseBudget(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r >= 0 && r <= 1 ? r : null;
 
     internal static int Int(string option, string value, int min) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min

@@ -198,6 +198,7 @@ public sealed class CorpusGenerator
             }
         }
 
+        // Up to V6 the two engineers take no draw, so those worlds' conversations stay exactly as they were.
         int nPersons = kind == QuestionKind.PersonAbove ? (maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2) : rng.Next(0, 3);
         int personTarget = rng.Next(Math.Max(1, nPersons));
         for (int j = 0; j < nPersons; j++)

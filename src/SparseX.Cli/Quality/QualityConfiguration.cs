@@ -15,7 +15,7 @@ namespace SparseX.Cli.Quality;
 /// <param name="FullLayers">F (Reuse only).</param>
 /// <param name="BoundaryTokens">m: the first tokens of each moved segment always recomputed on top of the selection
 /// (DESIGN §4 step 3, "attention sinks"; Reuse with a selecting selector only).</param>
-/// <param name="SelectionLayer">The layer whose attention ranks tokens for Sparse-Q (null: F − 1; a later layer is a look-ahead, <see cref="ReusePolicy.SelectionLayer"/>).</param>
+/// <param name="SelectionLayer">The layer whose attention ranks tokens for Sparse-Q (null: the checkpoint's calibrated layer, else F − 1; a later layer is a look-ahead, <see cref="ReusePolicy.SelectionLayer"/>).</param>
 internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Selector = null, double? Budget = null, int? FullLayers = null, int BoundaryTokens = 0, int? SelectionLayer = null)
 {
     /// <summary>Gets a value indicating whether the configuration selects reused tokens (so has an oracle recall).</summary>
@@ -45,7 +45,7 @@ internal sealed record QualityConfiguration(ReuseMode Mode, SelectorKind? Select
     /// <param name="fullLayers">F values (for Reuse).</param>
     /// <param name="boundaryTokens">m values for the selectors that rank tokens (not None, not SegmentHeads, whose
     /// selection already is the first tokens); default m = 0 only.</param>
-    /// <param name="selectionLayer">The layer whose attention ranks tokens for SparseQ and SparseQDeviation (null: F − 1).</param>
+    /// <param name="selectionLayer">The layer whose attention ranks tokens for SparseQ and SparseQDeviation (null: the checkpoint's calibrated layer, else F − 1).</param>
     /// <returns>The configurations.</returns>
     public static IReadOnlyList<QualityConfiguration> Grid(IEnumerable<ReuseMode> modes, IEnumerable<SelectorKind> selectors, IEnumerable<double> budgets, IEnumerable<int> fullLayers, IEnumerable<int>? boundaryTokens = null, int? selectionLayer = null)
     {

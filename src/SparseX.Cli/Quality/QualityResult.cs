@@ -22,7 +22,7 @@ namespace SparseX.Cli.Quality;
 /// <param name="RecomputeRatio">Mean (|S| + |T|) / N: the rows the sparse layers compute.</param>
 /// <param name="Seconds">Wall time of this configuration's prefills and decodes, summed over questions.</param>
 /// <param name="BoundaryTokens">m, the first tokens of each moved segment recomputed on top of the selection.</param>
-/// <param name="SelectionLayer">The layer whose attention ranked tokens for Sparse-Q (null: F − 1).</param>
+/// <param name="SelectionLayer">The layer whose attention ranked tokens for Sparse-Q (null: none named — the checkpoint's calibrated layer, else F − 1; the run's metadata says which).</param>
 internal sealed record QualityResult(
     string Name,
     ReuseMode Mode,
