@@ -97,6 +97,29 @@ public sealed class CorpusGenerator
         }
     }
 
+    /// <summary>Gets the probability that a fact the conversation does ask about is restated as a hint sentence too (at the
+    /// end of its document, before the question). With <see cref="HintShare"/> alone a hint marks a fact that is <i>not</i>
+    /// asked, and models trained so learn to answer by elimination: a probe of the committed model answers the other
+    /// engineer in 25 of 25 PersonAbove prompts once the asked fact is restated in its document, and the right one in 25 of
+    /// 25 once the other engineer's fact is (tools/SparseX.Train/README.md). Equal to <see cref="HintShare"/>, whether a
+    /// fact is hinted says nothing about whether it is asked, so only the question's key tells the hints apart. 0 (the
+    /// default) leaves every sample as it was.</summary>
+    public double HintAskedShare
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 0);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1);
+            if (value > 0 && Version < WorldVersion.V2)
+            {
+                throw new ArgumentException("Hint sentences need world V2 or later.", nameof(HintAskedShare));
+            }
+
+            field = value;
+        }
+    }
+
     /// <summary>Generates conversation number <paramref name="index"/>.</summary>
     /// <param name="index">The sample index.</param>
     /// <param name="difficulty">From 0 (two or three companies, almost no filler sentences) to 1 (three to five
@@ -248,13 +271,16 @@ public sealed class CorpusGenerator
             }
         }
 
-        if (HintShare > 0)
+        if (HintShare > 0 || HintAskedShare > 0)
         {
-            // A generator of its own, so that samples without hints stay exactly as they were.
+            // A generator of its own, so that samples without hints stay exactly as they were; an asked fact draws only when
+            // it may be hinted, so samples with HintShare alone stay as they were too.
             var hintRng = new Random(Mix(_seed ^ 0x4817, (int)_split, index));
             foreach (var (doc, fact, sentence) in hints)
             {
-                if (!questions.Contains(fact) && hintRng.NextDouble() < HintShare)
+                bool isAsked = questions.Contains(fact);
+                double share = isAsked ? HintAskedShare : HintShare;
+                if (share > 0 && hintRng.NextDouble() < share)
                 {
                     doc.Hints.Add((sentence, fact.Answer));
                 }

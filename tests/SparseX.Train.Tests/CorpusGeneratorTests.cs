@@ -211,6 +211,43 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void HintsOfAskedFactsMakeAHintSayNothingAboutWhetherItsFactIsAsked()
+    {
+        var unfair = new CorpusGenerator(9, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5 };
+        var fair = new CorpusGenerator(9, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5, HintAskedShare = 0.5 };
+        int asked = 0, askedHinted = 0, notAsked = 0, notAskedHinted = 0, unfairAskedHinted = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation a = unfair.Sample(i, difficulty: 1, maxQuestions: 4), b = fair.Sample(i, difficulty: 1, maxQuestions: 4);
+            Assert.Equal(a.Questions, b.Questions);
+            var linked = b.Questions.Where(q => q.Kind != QuestionKind.Direct).ToList();
+            var hinted = Hints(b);
+            int askedHere = linked.Count(q => hinted.Any(h => h.Answer == q.Answer && h.Sentence.Contains(q.Query, StringComparison.Ordinal)));
+            asked += linked.Count;
+            askedHinted += askedHere;
+            unfairAskedHinted += linked.Count(q => Hints(a).Any(h => h.Answer == q.Answer && h.Sentence.Contains(q.Query, StringComparison.Ordinal)));
+
+            // Every linking sentence is a fact; those not asked are the rest.
+            string text = b.Render();
+            int facts = System.Text.RegularExpressions.Regex.Count(text, @"by the (company|person) above \.| as chief engineer \.");
+            notAsked += facts - linked.Count;
+            notAskedHinted += hinted.Count - askedHere;
+        }
+
+        Assert.Equal(0, unfairAskedHinted);
+        Assert.True(asked > 150 && notAsked > 150, $"{asked} asked, {notAsked} not asked");
+        double pAsked = (double)askedHinted / asked, pNotAsked = (double)notAskedHinted / notAsked;
+        Assert.InRange(pAsked, 0.4, 0.6);
+        Assert.InRange(pNotAsked, 0.4, 0.6);
+        Assert.Throws<ArgumentException>(() => new CorpusGenerator(5, CorpusSplit.Train, Count, version: WorldVersion.V1) { HintAskedShare = 0.5 });
+
+        // The hint sentences of a conversation and their supervised answers.
+        static List<(string Sentence, string Answer)> Hints(Conversation c) => c.Messages
+            .SelectMany(m => m.Supervised.Select(r => (Sentence: m.Content[(m.Content.LastIndexOf(" . ", r.Start.Value, StringComparison.Ordinal) + 3)..(r.End.Value + 2)], Answer: m.Content[r][1..])))
+            .ToList();
+    }
+
+    [Fact]
     public void VersionSixEndsThePersonLinksQuestionWithItsKeyAndChangesNothingElse()
     {
         var v5 = new CorpusGenerator(13, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5 };

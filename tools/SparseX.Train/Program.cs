@@ -3,7 +3,7 @@ using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-7] [--hints S]
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-7] [--hints S] [--hint-asked S]
 // sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-7] [--hints S]
 // sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-7] [--hints S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
@@ -11,7 +11,7 @@ using SparseX.Train.Training;
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--expand-layers N (with --init: N identity-initialised layers inserted)] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-7] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S]
+//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-7] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S] [--hint-asked S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|eval|copytest|recalltest|datarate [options]");
@@ -21,7 +21,7 @@ if (args.Length == 0)
 // The options each command reads: a misspelt option must stop the command, not leave a device run on a default.
 var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
 {
-    ["sample"] = ["seed", "split", "count", "difficulty", "questions", "world", "hints"],
+    ["sample"] = ["seed", "split", "count", "difficulty", "questions", "world", "hints", "hint-asked"],
     ["datarate"] = ["tokenizer", "count"],
     ["inspect"] = ["model", "split", "index", "count", "difficulty", "world", "hints", "seed"],
     ["eval"] = ["model", "split", "count", "difficulty", "world", "hints", "seed"],
@@ -30,7 +30,7 @@ var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
     ["tokenizer"] = ["out"],
     ["train"] = ["run", "export", "init", "device", "preset", "hidden", "layers", "expand-layers", "heads", "kv-heads", "mlp", "seed", "minutes", "schedule-minutes",
         "steps", "batch", "context", "lr", "warmup", "eval", "checkpoint-seconds", "context-weight", "questions", "curriculum-steps", "difficulty",
-        "world", "copy-share", "recall-share", "recall-reverse", "recall-typed", "recall-pointer", "hints"],
+        "world", "copy-share", "recall-share", "recall-reverse", "recall-typed", "recall-pointer", "hints", "hint-asked"],
 };
 if (!known.TryGetValue(args[0], out string[]? commandOptions))
 {
@@ -87,6 +87,7 @@ switch (args[0])
         var gen = new CorpusGenerator(Int("seed", 1), Opt("split", "train") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train, t => ByteLevel.PreTokenize(t).Count(), version: World(Opt("world", "1")))
         {
             HintShare = Dbl("hints", 0),
+            HintAskedShare = Dbl("hint-asked", 0),
         };
         for (int i = 0; i < Int("count", 2); i++)
         {
@@ -238,6 +239,7 @@ switch (args[0])
             CurriculumSteps = Int("curriculum-steps", 0),
             MaxDifficulty = Dbl("difficulty", 1),
             Hints = Dbl("hints", 0),
+            HintAsked = Dbl("hint-asked", 0),
             World = World(Opt("world", "1")),
             CopyShare = Dbl("copy-share", 0),
             RecallShare = Dbl("recall-share", 0),

@@ -9,6 +9,7 @@
 # held-out exact match) are packed as <name>.tar.xz.NN parts of at most 15 MiB (a file from the device may have 16;
 # join them with cat) and all logs go to <out-dir>/sweep.log — a call returns at most 8 files.
 # SWEEP_CHECK=1 also runs hf_check.py (transformers) on each finished export and packs its references with it.
+# On a machine of several GPUs the runs are dealt round-robin over them (CUDA_VISIBLE_DEVICES per run).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?out dir}; shift
@@ -18,7 +19,8 @@ rm -rf "$work/train-gpu" "$work"/*.log "$work/finished"
 tar -C "$work" -xJf "$here/sparsex-train-gpu.tar.xz"
 export SPARSEX_LIBTORCH="$(python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))')"
 export PYTHONUNBUFFERED=1
-nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1
+gpus=$(nvidia-smi --query-gpu=name --format=csv,noheader | wc -l)
+echo "$gpus × $(nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1)"
 deadline=${SWEEP_DEADLINE:-560}
 keep=${SWEEP_RETURN:-2}
 
@@ -48,7 +50,8 @@ while [ $# -ge 2 ]; do
   name=$1; opts=$2; shift 2
   names+=("$name")
   rm -rf "${work:?}/$name"  # an export from an earlier call must not come back as this call's
-  ( # shellcheck disable=SC2086
+  ( export CUDA_VISIBLE_DEVICES=$(( ${#pids[@]} % (gpus > 0 ? gpus : 1) ))
+    # shellcheck disable=SC2086
     "$work/train-gpu/sparsex-train" train --device cuda --run "$work/run-$name" --export "$work/$name" $opts \
       && if [ "${SWEEP_CHECK:-0}" = 1 ]; then python3 "$here/hf_check.py" "$work/$name" "$work/run-$name/check_prompts.json"; fi ) \
     > "$work/$name.log" 2>&1 &

@@ -107,6 +107,11 @@ public sealed class TrainOptions
     /// Held-out evaluation never has hints.</summary>
     public double Hints { get; set; }
 
+    /// <summary>Gets or sets the share of asked facts restated as hint sentences too
+    /// (<see cref="SparseX.World.CorpusGenerator.HintAskedShare"/>): equal to <see cref="Hints"/>, a hint no longer marks a
+    /// fact that is not asked, which models trained with hints alone learn to answer by.</summary>
+    public double HintAsked { get; set; }
+
     /// <summary>Gets or sets the peak learning rate.</summary>
     public double LearningRate { get; set; } = 2e-3;
 

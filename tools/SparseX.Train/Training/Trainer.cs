@@ -85,7 +85,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             throw new ArgumentException($"Shape: hidden {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} key/value heads, MLP {config.IntermediateSize}: every size must be ≥ 1, the hidden size must divide into the heads and the heads into the key/value heads.");
         }
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
-        foreach (var (name, share) in new[] { ("--difficulty", options.MaxDifficulty), ("--copy-share", options.CopyShare), ("--recall-share", options.RecallShare), ("--recall-reverse", options.RecallReverse), ("--recall-pointer", options.RecallPointer), ("--hints", options.Hints) })
+        foreach (var (name, share) in new[] { ("--difficulty", options.MaxDifficulty), ("--copy-share", options.CopyShare), ("--recall-share", options.RecallShare), ("--recall-reverse", options.RecallReverse), ("--recall-pointer", options.RecallPointer), ("--hints", options.Hints), ("--hint-asked", options.HintAsked) })
         {
             if (share is < 0 or > 1 || double.IsNaN(share))
             {
@@ -144,7 +144,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         log.WriteLine($"model: {model.ParameterCount / 1e6:F2}M parameters, vocab {config.VocabSize}, device {device}, compute {compute}");
 
         int Count(string text) => fast.Encode(text).Length;
-        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World) { HintShare = options.Hints };
+        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World) { HintShare = options.Hints, HintAskedShare = options.HintAsked };
         var evalGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context, version: options.World);
         var losses = new JsonArray();
         var sw = Stopwatch.StartNew();
@@ -295,6 +295,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["curriculum_steps"] = options.CurriculumSteps,
             ["max_difficulty"] = options.MaxDifficulty,
             ["hints"] = options.Hints,
+            ["hint_asked"] = options.HintAsked,
             ["learning_rate"] = options.LearningRate,
             ["schedule_minutes"] = options.ScheduleMinutes,
             ["seconds_this_run"] = Math.Round(seconds, 1),
