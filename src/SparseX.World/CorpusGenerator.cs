@@ -140,7 +140,7 @@ public sealed class CorpusGenerator
         bool v2 = Version >= WorldVersion.V2;
         bool v3 = Version == WorldVersion.V3;
         bool v4 = Version >= WorldVersion.V4;
-        bool keyFirst = Version >= WorldVersion.V5, keyLast = Version >= WorldVersion.V6;
+        bool keyFirst = Version >= WorldVersion.V5, keyLast = Version >= WorldVersion.V6, v8 = Version >= WorldVersion.V8;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
         int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
@@ -163,6 +163,11 @@ public sealed class CorpusGenerator
 
         QuestionKind kind = DrawKind(rng);
         int target = rng.Next(nCompanies);
+
+        // V8 names a product by its stem alone (the question's last word is then its key, as in every other question) and
+        // never has exactly one launching document, which a question could otherwise find without reading its key.
+        string Named(string product) => v8 ? product.Split(' ')[0] : product;
+        bool[]? launches = v8 ? DrawLaunches(nCompanies, kind == QuestionKind.CompanyAbove ? target : -1, rng) : null;
         var units = new List<List<Document>>();
         var asked = new List<QuestionAnswer>();
         var hints = new List<(Document Doc, QuestionAnswer Fact, string Sentence)>();
@@ -203,12 +208,13 @@ public sealed class CorpusGenerator
             Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company is based in {cities[i]} ?", c, cities[i]) : new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c), v4 ? null : basedIn);
             Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company was founded by {Founder(i)} ?", c, Founder(i)) : new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c), v4 ? null : foundedBy);
             var unit = new List<Document> { intro };
-            if ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0)
+            if (launches?[i] ?? ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0))
             {
+                string product = Named(products[i]);
                 var launch = new Document();
-                launch.Key(keyFirst ? $"The {products[i]} was launched by the company above ." : $"The company above launched the {products[i]} .");
+                launch.Key(keyFirst ? $"The {product} was launched by the company above ." : $"The company above launched the {product} .");
                 unit.Add(launch);
-                Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {products[i]} ?", c, products[i]), $"The {products[i]} was launched by {c} .");
+                Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {product} ?", c, product), $"The {product} was launched by {c} .");
             }
 
             units.Add(unit);
@@ -221,8 +227,9 @@ public sealed class CorpusGenerator
             }
         }
 
-        // Up to V6 the two engineers take no draw, so those worlds' conversations stay exactly as they were.
-        int nPersons = kind == QuestionKind.PersonAbove ? (maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2) : rng.Next(0, 3);
+        // Up to V6 the two engineers take no draw, so those worlds' conversations stay exactly as they were; V8 never has
+        // exactly one engineer (whose question needs no key).
+        int nPersons = kind == QuestionKind.PersonAbove ? (maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2) : v8 ? (rng.Next(2) == 0 ? 0 : rng.Next(2, 4)) : rng.Next(0, 3);
         int personTarget = rng.Next(Math.Max(1, nPersons));
         for (int j = 0; j < nPersons; j++)
         {
@@ -235,14 +242,14 @@ public sealed class CorpusGenerator
             }
 
             // V6 drops V5's "project" after the key, so the question ends with its key as the other questions do (V1 has no projects).
-            string project = !v2 ? string.Empty : keyLast ? Project(j) : $"{Project(j)} project";
+            string project = !v2 ? string.Empty : keyLast ? Named(Project(j)) : $"{Project(j)} project";
             var joined = new Document();
             joined.Key(keyFirst
                 ? $"The {project} was handled by the person above ."
                 : v2 ? $"The person above later handled the {project} ." : $"The person above later joined {joinedCompany} as head of design .");
             units.Add([intro, joined]);
             Ask(joined, v2
-                ? new(QuestionKind.PersonAbove, $"Who handled the {project} ?", Engineer(j), Project(j))
+                ? new(QuestionKind.PersonAbove, $"Who handled the {project} ?", Engineer(j), Named(Project(j)))
                 : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany), v2 ? $"The {project} was handled by {Engineer(j)} ." : null);
         }
 
@@ -323,6 +330,25 @@ public sealed class CorpusGenerator
                 throw new InvalidOperationException($"A conversation's key sentences alone exceed the token limit of {MaxTokens}.");
             }
         }
+    }
+
+    /// <summary>Which companies get a launching document in V8: the asked company (<paramref name="target"/>, or none when
+    /// -1) and each other with probability ½, and never exactly one.</summary>
+    private static bool[] DrawLaunches(int companies, int target, Random rng)
+    {
+        var launches = new bool[companies];
+        for (int i = 0; i < companies; i++)
+        {
+            launches[i] = i == target || rng.Next(2) == 0;
+        }
+
+        if (launches.Count(l => l) == 1)
+        {
+            int other = (Array.IndexOf(launches, true) + 1 + rng.Next(companies - 1)) % companies;
+            launches[other] = true;
+        }
+
+        return launches;
     }
 
     private static QuestionKind DrawKind(Random rng) => rng.NextDouble() switch

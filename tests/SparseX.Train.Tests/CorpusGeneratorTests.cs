@@ -302,6 +302,41 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void VersionEightAsksEveryLinkByItsLastWordAmongTwoOrMoreCandidates()
+    {
+        var gen = new CorpusGenerator(21, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V8) { HintShare = 0.5, HintAskedShare = 0.5 };
+        var kinds = new HashSet<QuestionKind>();
+        int launchConversations = 0, engineerConversations = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 6);
+            string text = conv.Render();
+            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            int launches = System.Text.RegularExpressions.Regex.Count(text, @"The \w+ was launched by the company above \.");
+            Assert.NotEqual(1, engineers);
+            Assert.NotEqual(1, launches);
+            Assert.Equal(engineers, System.Text.RegularExpressions.Regex.Count(text, @"The \w+ was handled by the person above \."));
+            launchConversations += launches > 0 ? 1 : 0;
+            engineerConversations += engineers > 0 ? 1 : 0;
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind is QuestionKind.CompanyAbove or QuestionKind.PersonAbove))
+            {
+                kinds.Add(q.Kind);
+                Assert.EndsWith($" the {q.Query} ?", q.Question, StringComparison.Ordinal);
+                Assert.DoesNotContain(" ", q.Query, StringComparison.Ordinal);
+
+                // The key names one linking document, and the answer is the entity of the document before it.
+                var docs = conv.Documents.ToList();
+                int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains($" {q.Query} ", StringComparison.Ordinal));
+                Assert.StartsWith($"The {q.Query} was ", docs[at], StringComparison.Ordinal);
+                Assert.Contains($" {q.Answer} .", docs[at - 1], StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(2, kinds.Count);
+        Assert.True(launchConversations > 100 && engineerConversations > 100, $"{launchConversations} with launches, {engineerConversations} with engineers");
+    }
+
+    [Fact]
     public void VersionTwoKeysOccurInOneDocumentOnly()
     {
         var gen = new CorpusGenerator(6, CorpusSplit.Train, Count, version: WorldVersion.V2);

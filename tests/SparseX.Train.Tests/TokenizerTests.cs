@@ -49,13 +49,14 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V5)]
     [InlineData(WorldVersion.V6)]
     [InlineData(WorldVersion.V7)]
+    [InlineData(WorldVersion.V8)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;
         using var demo = SparseX.Engine.Text.HfTokenizer.FromDirectory(FixturePaths.DemoModel);
         int demoUnk = demo.TokenToId("<unk>")!.Value;
         var encoder = new SampleEncoder(tok, 0.3f);
-        var gen = new CorpusGenerator(8, CorpusSplit.Train, t => tok.Encode(t).Length, version: version) { HintShare = 1 };
+        var gen = new CorpusGenerator(8, CorpusSplit.Train, t => tok.Encode(t).Length, version: version) { HintShare = 1, HintAskedShare = 1 };
         int hints = 0;
         for (int i = 0; i < 10; i++)
         {
