@@ -4,8 +4,8 @@ using SparseX.Train.Text;
 using SparseX.Train.Training;
 
 // sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-8] [--hints S] [--hint-asked S]
-// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-8] [--hints S]
-// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-8] [--hints S]
+// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-8] [--hints S] [--hint-asked S]
+// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-8] [--hints S] [--hint-asked S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--pointer 1 (two-hop rows: facts whose value is "the company above")] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
 // sparsex-train tokenizer --out DIR
@@ -23,8 +23,8 @@ var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
 {
     ["sample"] = ["seed", "split", "count", "difficulty", "questions", "world", "hints", "hint-asked"],
     ["datarate"] = ["tokenizer", "count"],
-    ["inspect"] = ["model", "split", "index", "count", "difficulty", "world", "hints", "seed"],
-    ["eval"] = ["model", "split", "count", "difficulty", "world", "hints", "seed"],
+    ["inspect"] = ["model", "split", "index", "count", "difficulty", "world", "hints", "hint-asked", "seed"],
+    ["eval"] = ["model", "split", "count", "difficulty", "world", "hints", "hint-asked", "seed"],
     ["copytest"] = ["steps", "len", "layers", "hidden", "lr", "dtype"],
     ["recalltest"] = ["steps", "pairs", "queries", "gap", "query-gap", "reverse", "typed", "mix", "recall-reverse", "pointer", "preset", "layers", "hidden", "lr", "init", "device", "batch"],
     ["tokenizer"] = ["out"],
@@ -65,7 +65,10 @@ int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(Cult
 int? OptInt(string name) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
-// The conversations `inspect` and `eval` read: the model's world (or --world), held-out (or --split train), --hints.
+// The conversations `inspect` and `eval` read: the model's world (or --world), held-out (or --split train), --hints and
+// --hint-asked. An evaluation conversation asks one question, so `eval --hint-asked 1` states every answer in its linked
+// document (a model that reads the question's key answers them all) and `eval --hints 1` states every other candidate's
+// fact (a model that answers by elimination answers them all): the probes of tools/SparseX.Train/README.md.
 CorpusGenerator ModelCorpus(SparseX.Engine.Text.HfTokenizer tok) => new(
     Int("seed", 1),
     Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train,
@@ -73,6 +76,7 @@ CorpusGenerator ModelCorpus(SparseX.Engine.Text.HfTokenizer tok) => new(
     version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")))
 {
     HintShare = Dbl("hints", 0),
+    HintAskedShare = Dbl("hint-asked", 0),
 };
 
 // Loads libtorch the engine's way (SPARSEX_LIBTORCH on the device, where the publish carries no libtorch of its own).
@@ -157,9 +161,22 @@ switch (args[0])
             CorpusGenerator g = ModelCorpus(tok);
             double difficulty = Dbl("difficulty", 1);
             var conversations = Enumerable.Range(0, Int("count", 128)).Select(i => g.Sample(i, difficulty)).ToList();
-            var (accuracy, perKind) = Evaluator.ExactMatch(model, new SampleEncoder(tok), conversations, TorchSharp.torch.ScalarType.Float32, batch: 8);
-            Console.WriteLine($"difficulty {difficulty}: exact match {accuracy:P1} of {conversations.Count} ("
-                + string.Join(", ", perKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P0} of {conversations.Count(c => c.Kind == k.Key)}")) + ")");
+            bool[] correct = Evaluator.Correct(model, new SampleEncoder(tok), conversations, TorchSharp.torch.ScalarType.Float32, batch: 8);
+            string Rate(IEnumerable<int> which) => $"{which.Count(i => correct[i]) / (double)Math.Max(1, which.Count()):P0} of {which.Count()}";
+            var all = Enumerable.Range(0, conversations.Count).ToList();
+            Console.WriteLine($"difficulty {difficulty}: exact match {correct.Count(c => c) / (double)correct.Length:P1} of {conversations.Count} ("
+                + string.Join(", ", all.GroupBy(i => conversations[i].Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {Rate(g)}")) + ")");
+
+            // The linked kinds by how many documents refer the same way: with one, the key need not be read.
+            Console.WriteLine("by candidates: " + string.Join(", ", all.Where(i => Evaluator.Candidates(conversations[i]) is not null)
+                .GroupBy(i => (conversations[i].Kind, Evaluator.Candidates(conversations[i])!.Value)).OrderBy(g => g.Key)
+                .Select(g => $"{g.Key.Kind} with {g.Key.Value} {Rate(g)}")));
+            var stated = all.Where(i => Evaluator.StatesAnswer(conversations[i])).ToList();
+            if (stated.Count > 0)
+            {
+                // With --hint-asked: the linked questions whose answer a document states (a hint may have been trimmed).
+                Console.WriteLine("answer stated in a document: " + string.Join(", ", stated.GroupBy(i => conversations[i].Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {Rate(g)}")));
+            }
         }
 
         return 0;

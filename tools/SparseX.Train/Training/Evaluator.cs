@@ -17,10 +17,25 @@ public static class Evaluator
     public static (double Accuracy, Dictionary<QuestionKind, double> PerKind) ExactMatch(
         LlamaTrainModel model, SampleEncoder encoder, IReadOnlyList<Conversation> conversations, ScalarType compute, int batch = 32)
     {
+        bool[] correct = Correct(model, encoder, conversations, compute, batch);
+        var perKind = Enumerable.Range(0, conversations.Count).GroupBy(i => conversations[i].Kind)
+            .ToDictionary(g => g.Key, g => (double)g.Count(i => correct[i]) / g.Count());
+        return ((double)correct.Count(c => c) / Math.Max(1, correct.Length), perKind);
+    }
+
+    /// <summary>Whether each conversation's first answer is the model's argmax at every answer token.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="encoder">The encoder.</param>
+    /// <param name="conversations">The conversations.</param>
+    /// <param name="compute">Compute dtype.</param>
+    /// <param name="batch">Conversations per forward pass.</param>
+    /// <returns>One value per conversation, in order.</returns>
+    public static bool[] Correct(LlamaTrainModel model, SampleEncoder encoder, IReadOnlyList<Conversation> conversations, ScalarType compute, int batch = 32)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(conversations);
-        var correct = new Dictionary<QuestionKind, (int Ok, int All)>();
+        var correct = new bool[conversations.Count];
         using var noGrad = no_grad();
         for (int start = 0; start < conversations.Count; start += batch)
         {
@@ -39,12 +54,37 @@ public static class Evaluator
                     ok &= p[(i * t) + j - 1] == s.Ids[j];
                 }
 
-                var (o, a) = correct.GetValueOrDefault(chunk[i].Kind);
-                correct[chunk[i].Kind] = (o + (ok ? 1 : 0), a + 1);
+                correct[start + i] = ok;
             }
         }
 
-        double all = (double)correct.Values.Sum(v => v.Ok) / Math.Max(1, correct.Values.Sum(v => v.All));
-        return (all, correct.ToDictionary(kv => kv.Key, kv => (double)kv.Value.Ok / kv.Value.All));
+        return correct;
+    }
+
+    /// <summary>How many candidates a linked question has: the conversation's documents that refer to "the company above"
+    /// (CompanyAbove) or "the person above" (PersonAbove). With one, the question can be answered without reading its key.</summary>
+    /// <param name="conversation">An evaluation conversation.</param>
+    /// <returns>The count, or null for the other kinds.</returns>
+    public static int? Candidates(Conversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        string? phrase = conversation.Kind switch
+        {
+            QuestionKind.CompanyAbove => "company above",
+            QuestionKind.PersonAbove => "person above",
+            _ => null,
+        };
+        return phrase is null ? null : conversation.Documents.Count(d => d.Contains(phrase, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether a linked question's answer is stated outright in one of the documents ("… by ANSWER ."), as a hint
+    /// of the asked fact states it (<see cref="CorpusGenerator.HintAskedShare"/>; a hint is trimmed first when the
+    /// conversation is too long, so not every hinted conversation keeps it).</summary>
+    /// <param name="conversation">An evaluation conversation.</param>
+    /// <returns>Whether the answer is stated; false for Direct questions.</returns>
+    public static bool StatesAnswer(Conversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return conversation.Kind != QuestionKind.Direct && conversation.Documents.Any(d => d.Contains($" by {conversation.Answer} .", StringComparison.Ordinal));
     }
 }
