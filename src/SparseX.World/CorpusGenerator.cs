@@ -140,7 +140,7 @@ public sealed class CorpusGenerator
         bool v2 = Version >= WorldVersion.V2;
         bool v3 = Version == WorldVersion.V3;
         bool v4 = Version >= WorldVersion.V4;
-        bool keyFirst = Version >= WorldVersion.V5, keyLast = Version >= WorldVersion.V6, v8 = Version >= WorldVersion.V8;
+        bool keyFirst = Version >= WorldVersion.V5, keyLast = Version >= WorldVersion.V6, v8 = Version >= WorldVersion.V8, v9 = Version >= WorldVersion.V9;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
         int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
@@ -148,14 +148,17 @@ public sealed class CorpusGenerator
         int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
 
-        // People: founders [0, n), engineers [n, n + maxPersons), hired chief engineers after them; first names distinct.
-        var people = Distinct(peopleSrc, (2 * nCompanies) + maxPersons, rng, p => p.Split(' ')[0]);
+        // People: founders [0, n), engineers [n, n + maxPersons), hired chief engineers after them, then (V9) the people the
+        // linking documents are about: one per company, one per engineer; first names distinct.
+        var people = Distinct(peopleSrc, (2 * nCompanies) + maxPersons + (v9 ? nCompanies + maxPersons : 0), rng, p => p.Split(' ')[0]);
         var cities = Distinct(pool.Cities, nCompanies + maxPersons, rng, c => c);
         var products = Distinct(productsSrc, nCompanies + (v2 ? maxPersons : 0), rng, p => p.Split(' ')[0]);
         string Founder(int i) => people[i];
         string Engineer(int j) => people[nCompanies + j];
         string Hired(int i) => people[nCompanies + maxPersons + i];
         string Project(int j) => products[nCompanies + j];
+        string CompanyHire(int i) => people[(2 * nCompanies) + maxPersons + i];
+        string EngineerHire(int j) => people[(3 * nCompanies) + maxPersons + j];
 
         // V1/V2 aliases are a company's first three letters (a spelling shortcut a model can learn without reading
         // "also known as"); V3 gives each company the alias of another stem, so only the introduction links them.
@@ -212,9 +215,18 @@ public sealed class CorpusGenerator
             {
                 string product = Named(products[i]);
                 var launch = new Document();
-                launch.Key(keyFirst ? $"The {product} was launched by the company above ." : $"The company above launched the {product} .");
+                if (v9)
+                {
+                    launch.Key($"{CompanyHire(i)} was hired by the company above .");
+                    Ask(launch, new(QuestionKind.CompanyAbove, $"Which company hired {CompanyHire(i)} ?", c, CompanyHire(i)), $"{CompanyHire(i)} was hired by {c} .");
+                }
+                else
+                {
+                    launch.Key(keyFirst ? $"The {product} was launched by the company above ." : $"The company above launched the {product} .");
+                    Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {product} ?", c, product), $"The {product} was launched by {c} .");
+                }
+
                 unit.Add(launch);
-                Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {product} ?", c, product), $"The {product} was launched by {c} .");
             }
 
             units.Add(unit);
@@ -244,13 +256,16 @@ public sealed class CorpusGenerator
             // V6 drops V5's "project" after the key, so the question ends with its key as the other questions do (V1 has no projects).
             string project = !v2 ? string.Empty : keyLast ? Named(Project(j)) : $"{Project(j)} project";
             var joined = new Document();
-            joined.Key(keyFirst
+            joined.Key(v9 ? $"{EngineerHire(j)} was hired by the person above ." : keyFirst
                 ? $"The {project} was handled by the person above ."
                 : v2 ? $"The person above later handled the {project} ." : $"The person above later joined {joinedCompany} as head of design .");
             units.Add([intro, joined]);
-            Ask(joined, v2
+            Ask(joined, v9
+                ? new(QuestionKind.PersonAbove, $"Who hired {EngineerHire(j)} ?", Engineer(j), EngineerHire(j))
+                : v2
                 ? new(QuestionKind.PersonAbove, $"Who handled the {project} ?", Engineer(j), Named(Project(j)))
-                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany), v2 ? $"The {project} was handled by {Engineer(j)} ." : null);
+                : new(QuestionKind.PersonAbove, $"Who joined {joinedCompany} as head of design ?", Engineer(j), joinedCompany),
+                v9 ? $"{EngineerHire(j)} was hired by {Engineer(j)} ." : v2 ? $"The {project} was handled by {Engineer(j)} ." : null);
         }
 
         // The primary question: (kind, the answer or, for V2's Direct forms that both answer the company, the key).

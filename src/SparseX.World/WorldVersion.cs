@@ -64,4 +64,12 @@ public enum WorldVersion
     /// Product stems are shared by the training and held-out splits (the full names are held out), so only
     /// people and companies stay unseen. Uses no word V2 does not.</summary>
     V8 = 8,
+
+    /// <summary>V8 with both links keyed by a person, the key the models do look up (Direct's founders, Alias's hires; a
+    /// product key is not looked up even with the answer stated in its document, tools/SparseX.Train/README.md): "P was
+    /// hired by the company above ." / "Which company hired P ?" (the Alias question's form, which "P was hired by ALIAS as
+    /// chief engineer ." answers through the alias), and "P was hired by the person above ." / "Who hired P ?". Never one
+    /// candidate, as in V8; the people the links are about are held out like every other person. Uses no word V2 does
+    /// not.</summary>
+    V9 = 9,
 }

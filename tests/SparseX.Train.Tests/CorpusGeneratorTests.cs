@@ -337,6 +337,38 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void VersionNineKeysBothLinksByAPersonAmongTwoOrMoreCandidates()
+    {
+        var gen = new CorpusGenerator(22, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V9);
+        var kinds = new HashSet<QuestionKind>();
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 6);
+            string text = conv.Render();
+            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            int companyLinks = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ was hired by the company above \.");
+            Assert.NotEqual(1, engineers);
+            Assert.NotEqual(1, companyLinks);
+            Assert.Equal(engineers, System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ was hired by the person above \."));
+            Assert.DoesNotContain(" launched by ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(" was handled by ", text, StringComparison.Ordinal);
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind is QuestionKind.CompanyAbove or QuestionKind.PersonAbove))
+            {
+                kinds.Add(q.Kind);
+                Assert.Equal(q.Kind == QuestionKind.CompanyAbove ? $"Which company hired {q.Query} ?" : $"Who hired {q.Query} ?", q.Question);
+
+                // The key (a person of its own) names one document, and the answer is the entity of the document before it.
+                var docs = conv.Documents.ToList();
+                int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains(q.Query, StringComparison.Ordinal));
+                Assert.StartsWith($"{q.Query} was hired by the {(q.Kind == QuestionKind.CompanyAbove ? "company" : "person")} above .", docs[at], StringComparison.Ordinal);
+                Assert.Contains($" {q.Answer} .", docs[at - 1], StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(2, kinds.Count);
+    }
+
+    [Fact]
     public void VersionTwoKeysOccurInOneDocumentOnly()
     {
         var gen = new CorpusGenerator(6, CorpusSplit.Train, Count, version: WorldVersion.V2);

@@ -50,6 +50,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V6)]
     [InlineData(WorldVersion.V7)]
     [InlineData(WorldVersion.V8)]
+    [InlineData(WorldVersion.V9)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;
@@ -58,7 +59,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
         var encoder = new SampleEncoder(tok, 0.3f);
         var gen = new CorpusGenerator(8, CorpusSplit.Train, t => tok.Encode(t).Length, version: version) { HintShare = 1, HintAskedShare = 1 };
         int hints = 0;
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < 16; i++)
         {
             Conversation c = gen.Sample(i, difficulty: 1, maxQuestions: 3);
             EncodedSample s = encoder.Encode(c);
