@@ -78,24 +78,10 @@ public sealed class CorpusGenerator
     /// "The X was launched by C .", "The X project was handled by P .", "P was hired by C .", "The company based in CITY is C
     /// .", "The company founded by P is C .". Predicting the answer there takes one step of what a question takes two for
     /// (resolving "the company above", an alias, or a document's subject, without first finding the document), so the hint
-    /// teaches that step on its own. A hinted fact is never the one asked, so the hint gives no answer away; for the same
-    /// reason hints are for training only: at evaluation they would mark which facts are not asked. World V2 and later
-    /// (V1's question forms are others). 0 leaves every sample as it was.</summary>
-    public double HintShare
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 0);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1);
-            if (value > 0 && Version < WorldVersion.V2)
-            {
-                throw new ArgumentException("Hint sentences need world V2 or later.", nameof(HintShare));
-            }
-
-            field = value;
-        }
-    }
+    /// teaches that step on its own. A hinted fact is never the one asked (unless <see cref="HintAskedShare"/>), so the hint
+    /// gives no answer away; for the same reason hints are for training only: at evaluation they would mark which facts are
+    /// not asked. World V2 and later (V1's question forms are others). 0 leaves every sample as it was.</summary>
+    public double HintShare { get; init => field = CheckedHintShare(value, nameof(HintShare)); }
 
     /// <summary>Gets the probability that a fact the conversation does ask about is restated as a hint sentence too (at the
     /// end of its document, before the question). With <see cref="HintShare"/> alone a hint marks a fact that is <i>not</i>
@@ -104,21 +90,7 @@ public sealed class CorpusGenerator
     /// 25 once the other engineer's fact is (tools/SparseX.Train/README.md). Equal to <see cref="HintShare"/>, whether a
     /// fact is hinted says nothing about whether it is asked, so only the question's key tells the hints apart. 0 (the
     /// default) leaves every sample as it was.</summary>
-    public double HintAskedShare
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 0);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1);
-            if (value > 0 && Version < WorldVersion.V2)
-            {
-                throw new ArgumentException("Hint sentences need world V2 or later.", nameof(HintAskedShare));
-            }
-
-            field = value;
-        }
-    }
+    public double HintAskedShare { get; init => field = CheckedHintShare(value, nameof(HintAskedShare)); }
 
     /// <summary>Generates conversation number <paramref name="index"/>.</summary>
     /// <param name="index">The sample index.</param>
@@ -347,7 +319,20 @@ public sealed class CorpusGenerator
         }
     }
 
-    /// <summary>Which companies get a launching document in V8: the asked company (<paramref name="target"/>, or none when
+    /// <summary>A hint probability, checked: in [0, 1], and 0 before world V2 (whose question forms hints restate).</summary>
+    private double CheckedHintShare(double value, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, 0, name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1, name);
+        if (value > 0 && Version < WorldVersion.V2)
+        {
+            throw new ArgumentException("Hint sentences need world V2 or later.", name);
+        }
+
+        return value;
+    }
+
+    /// <summary>Which companies get a launching document from V8 on: the asked company (<paramref name="target"/>, or none when
     /// -1) and each other with probability ½, and never exactly one.</summary>
     private static bool[] DrawLaunches(int companies, int target, Random rng)
     {
