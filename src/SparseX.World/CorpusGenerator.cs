@@ -185,7 +185,6 @@ public sealed class CorpusGenerator
             var unit = new List<Document> { intro };
             if (launches?[i] ?? ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0))
             {
-                string product = Named(products[i]);
                 var launch = new Document();
                 if (v9)
                 {
@@ -194,6 +193,7 @@ public sealed class CorpusGenerator
                 }
                 else
                 {
+                    string product = Named(products[i]);
                     launch.Key(keyFirst ? $"The {product} was launched by the company above ." : $"The company above launched the {product} .");
                     Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {product} ?", c, product), $"The {product} was launched by {c} .");
                 }

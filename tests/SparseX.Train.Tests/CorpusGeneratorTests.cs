@@ -324,11 +324,7 @@ public class CorpusGeneratorTests
                 Assert.EndsWith($" the {q.Query} ?", q.Question, StringComparison.Ordinal);
                 Assert.DoesNotContain(" ", q.Query, StringComparison.Ordinal);
 
-                // The key names one linking document, and the answer is the entity of the document before it.
-                var docs = conv.Documents.ToList();
-                int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains($" {q.Query} ", StringComparison.Ordinal));
-                Assert.StartsWith($"The {q.Query} was ", docs[at], StringComparison.Ordinal);
-                Assert.Contains($" {q.Answer} .", docs[at - 1], StringComparison.Ordinal);
+                AssertLinkFollowsItsAnswer(conv, q, $" {q.Query} ", $"The {q.Query} was ");
             }
         }
 
@@ -357,15 +353,22 @@ public class CorpusGeneratorTests
                 kinds.Add(q.Kind);
                 Assert.Equal(q.Kind == QuestionKind.CompanyAbove ? $"Which company hired {q.Query} ?" : $"Who hired {q.Query} ?", q.Question);
 
-                // The key (a person of its own) names one document, and the answer is the entity of the document before it.
-                var docs = conv.Documents.ToList();
-                int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains(q.Query, StringComparison.Ordinal));
-                Assert.StartsWith($"{q.Query} was hired by the {(q.Kind == QuestionKind.CompanyAbove ? "company" : "person")} above .", docs[at], StringComparison.Ordinal);
-                Assert.Contains($" {q.Answer} .", docs[at - 1], StringComparison.Ordinal);
+                // The key is a person of its own.
+                AssertLinkFollowsItsAnswer(conv, q, q.Query, $"{q.Query} was hired by the {(q.Kind == QuestionKind.CompanyAbove ? "company" : "person")} above .");
             }
         }
 
         Assert.Equal(2, kinds.Count);
+    }
+
+    /// <summary>A linked question's key (as <paramref name="keyInDocument"/>) is in exactly one document, which opens with
+    /// <paramref name="opening"/>, and the answer is the entity of the document before it.</summary>
+    private static void AssertLinkFollowsItsAnswer(Conversation conv, QuestionAnswer q, string keyInDocument, string opening)
+    {
+        var docs = conv.Documents.ToList();
+        int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains(keyInDocument, StringComparison.Ordinal));
+        Assert.StartsWith(opening, docs[at], StringComparison.Ordinal);
+        Assert.Contains($" {q.Answer} .", docs[at - 1], StringComparison.Ordinal);
     }
 
     [Fact]
