@@ -112,7 +112,8 @@ public sealed class CorpusGenerator
         bool v2 = Version >= WorldVersion.V2;
         bool v3 = Version == WorldVersion.V3;
         bool v4 = Version >= WorldVersion.V4;
-        bool keyFirst = Version >= WorldVersion.V5, keyLast = Version >= WorldVersion.V6, v8 = Version >= WorldVersion.V8, v9 = Version >= WorldVersion.V9;
+        bool keyFirst = Version >= WorldVersion.V5, v10 = Version == WorldVersion.V10;
+        bool keyLast = Version is >= WorldVersion.V6 and <= WorldVersion.V9, v8 = Version is WorldVersion.V8 or WorldVersion.V9, v9 = Version == WorldVersion.V9;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
         int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
@@ -213,7 +214,9 @@ public sealed class CorpusGenerator
 
         // Up to V6 the two engineers take no draw, so those worlds' conversations stay exactly as they were; V8 never has
         // exactly one engineer (whose question needs no key).
-        int nPersons = kind == QuestionKind.PersonAbove ? (maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2) : v8 ? (rng.Next(2) == 0 ? 0 : rng.Next(2, 4)) : rng.Next(0, 3);
+        // V10 has no one engineer either, and links only some of them (below).
+        int nPersons = kind == QuestionKind.PersonAbove ? (maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2)
+            : v8 || v10 ? (rng.Next(2) == 0 ? 0 : rng.Next(2, v10 ? maxPersons + 1 : 4)) : rng.Next(0, 3);
         int personTarget = rng.Next(Math.Max(1, nPersons));
         for (int j = 0; j < nPersons; j++)
         {
@@ -231,6 +234,15 @@ public sealed class CorpusGenerator
             joined.Key(v9 ? $"{EngineerHire(j)} was hired by the person above ." : keyFirst
                 ? $"The {project} was handled by the person above ."
                 : v2 ? $"The person above later handled the {project} ." : $"The person above later joined {joinedCompany} as head of design .");
+            // V10: an engineer is linked half the time (the asked one always), so "the only engineer" is never the answer
+            // and "the engineer before the only linking document" is: the person link's counterpart of a company introduced
+            // without a launch, from which the company link is learned (tools/SparseX.Train/README.md, ninth session).
+            if (v10 && !(kind == QuestionKind.PersonAbove && j == personTarget) && rng.Next(2) == 0)
+            {
+                units.Add([intro]);
+                continue;
+            }
+
             units.Add([intro, joined]);
             Ask(joined, v9
                 ? new(QuestionKind.PersonAbove, $"Who hired {EngineerHire(j)} ?", Engineer(j), EngineerHire(j))

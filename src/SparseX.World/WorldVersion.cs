@@ -72,4 +72,13 @@ public enum WorldVersion
     /// candidate, as in V8; the people the links are about are held out like every other person. Uses no word V2 does
     /// not.</summary>
     V9 = 9,
+
+    /// <summary>V5's forms (key first, "The X project was handled by the person above ." / "Who handled the X project ?")
+    /// with engineers introduced without a project: two to four engineers in a person-link conversation (none or two to
+    /// four in another), each linked half the time and the asked one always. The V5 model finds no engineer by the person
+    /// link (its answer position attends to no linking document, `sparsex-train attend`); it answers among all engineers,
+    /// which V5 rewards (each engineer there has a project, and a lone engineer answers their own question). Here the
+    /// engineer before the only linking document is the answer where the lone engineer is not, as a company before the
+    /// only launching document is in every world. Uses no word V2 does not.</summary>
+    V10 = 10,
 }

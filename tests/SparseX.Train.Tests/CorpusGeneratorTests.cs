@@ -361,6 +361,39 @@ public class CorpusGeneratorTests
         Assert.Equal(2, kinds.Count);
     }
 
+    [Fact]
+    public void VersionTenIntroducesEngineersWithoutAProjectAndAsksOnlyLinkedOnesAmongTwoOrMore()
+    {
+        var gen = new CorpusGenerator(23, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V10);
+        int unlinkedConversations = 0, oneLinkAmongSeveral = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 6);
+            string text = conv.Render();
+            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            int links = System.Text.RegularExpressions.Regex.Count(text, @"The \w+ \w+ project was handled by the person above \.");
+            Assert.NotEqual(1, engineers);
+            Assert.InRange(links, 0, engineers);
+            unlinkedConversations += links < engineers ? 1 : 0;
+            oneLinkAmongSeveral += links == 1 ? 1 : 0;
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.PersonAbove))
+            {
+                // V5's question form, asked only of a linked engineer.
+                Assert.Equal($"Who handled the {q.Query} project ?", q.Question);
+                AssertLinkFollowsItsAnswer(conv, q, $" {q.Query} project ", $"The {q.Query} project was handled by the person above .");
+            }
+
+            // The company link is V5's: a full product name (stem and kind) as the key.
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.CompanyAbove))
+            {
+                Assert.Equal($"Which company launched the {q.Query} ?", q.Question);
+                Assert.Contains(" ", q.Query, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(unlinkedConversations > 50 && oneLinkAmongSeveral > 30, $"{unlinkedConversations} with an engineer without a project, {oneLinkAmongSeveral} with one link among several engineers");
+    }
+
     /// <summary>A linked question's key (as <paramref name="keyInDocument"/>) is in exactly one document, which opens with
     /// <paramref name="opening"/>, and the answer is the entity of the document before it.</summary>
     private static void AssertLinkFollowsItsAnswer(Conversation conv, QuestionAnswer q, string keyInDocument, string opening)

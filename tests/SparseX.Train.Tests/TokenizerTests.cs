@@ -51,6 +51,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V7)]
     [InlineData(WorldVersion.V8)]
     [InlineData(WorldVersion.V9)]
+    [InlineData(WorldVersion.V10)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;

@@ -5,6 +5,7 @@ using SparseX.Train.Training;
 
 // sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-9] [--hints S] [--hint-asked S]
 // sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-9] [--hints S] [--hint-asked S]
+// sparsex-train attend --model HF-DIR [--split train|heldout] [--index I] [--count K] [--kind Direct|CompanyAbove|PersonAbove|Alias] [--top N] [--difficulty D] [--world 1-9] [--hints S] [--hint-asked S]
 // sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-9] [--hints S] [--hint-asked S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--pointer 1 (two-hop rows: facts whose value is "the company above")] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
@@ -14,7 +15,7 @@ using SparseX.Train.Training;
 //                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-9] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S] [--hint-asked S]
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|eval|copytest|recalltest|datarate [options]");
+    Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|attend|eval|copytest|recalltest|datarate [options]");
     return 2;
 }
 
@@ -24,6 +25,7 @@ var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
     ["sample"] = ["seed", "split", "count", "difficulty", "questions", "world", "hints", "hint-asked"],
     ["datarate"] = ["tokenizer", "count"],
     ["inspect"] = ["model", "split", "index", "count", "difficulty", "world", "hints", "hint-asked", "seed"],
+    ["attend"] = ["model", "split", "index", "count", "kind", "top", "difficulty", "world", "hints", "hint-asked", "seed"],
     ["eval"] = ["model", "split", "count", "difficulty", "world", "hints", "hint-asked", "seed"],
     ["copytest"] = ["steps", "len", "layers", "hidden", "lr", "dtype"],
     ["recalltest"] = ["steps", "pairs", "queries", "gap", "query-gap", "reverse", "typed", "mix", "recall-reverse", "pointer", "preset", "layers", "hidden", "lr", "init", "device", "batch"],
@@ -34,7 +36,7 @@ var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
 };
 if (!known.TryGetValue(args[0], out string[]? commandOptions))
 {
-    Console.Error.WriteLine($"unknown command {args[0]} (sample, tokenizer, train, inspect, eval, copytest, recalltest, datarate)");
+    Console.Error.WriteLine($"unknown command {args[0]} (sample, tokenizer, train, inspect, attend, eval, copytest, recalltest, datarate)");
     return 2;
 }
 
@@ -80,7 +82,7 @@ CorpusGenerator ModelCorpus(SparseX.Engine.Text.HfTokenizer tok) => new(
 };
 
 // Loads libtorch the engine's way (SPARSEX_LIBTORCH on the device, where the publish carries no libtorch of its own).
-if (args[0] is "inspect" or "copytest" or "recalltest" or "eval")
+if (args[0] is "inspect" or "attend" or "copytest" or "recalltest" or "eval")
 {
     SparseX.Engine.Runtime.TorchRuntime.Initialize();
 }
@@ -147,6 +149,28 @@ switch (args[0])
                     var (vals, idx) = probs[j - 1].topk(5);
                     var top = Enumerable.Range(0, 5).Select(k => $"{tok.Decode([(int)idx[k].item<long>()])}:{vals[k].item<float>():F2}");
                     Console.WriteLine($"  want {tok.Decode([s.Ids[j]])}: {string.Join(" ", top)}");
+                }
+            }
+        }
+
+        return 0;
+    case "attend":
+        // Where the model looks when it predicts each answer's first token (--kind: only questions of that kind).
+        using (var model = LlamaTrainModel.LoadExport(Opt("model", "models/sparsex-demo"), TorchSharp.torch.CPU))
+        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
+        {
+            CorpusGenerator g = ModelCorpus(tok);
+            QuestionKind? kind = opts.TryGetValue("kind", out string? k)
+                ? Enum.TryParse(k, out QuestionKind parsed) && Enum.IsDefined(parsed) ? parsed : throw new ArgumentException($"--kind: '{k}' is not a question kind ({string.Join(", ", Enum.GetNames<QuestionKind>())}).")
+                : null;
+            for (int i = Int("index", 0), shown = 0; shown < Int("count", 1) && i < Int("index", 0) + 10_000; i++)
+            {
+                Conversation c = g.Sample(i, Dbl("difficulty", 1));
+                if (kind is null || c.Kind == kind)
+                {
+                    Console.Write($"sample {i} ");
+                    AttentionReport.Print(model, tok, c, Console.Out, Int("top", 3));
+                    shown++;
                 }
             }
         }

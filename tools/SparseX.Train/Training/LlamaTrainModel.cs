@@ -177,8 +177,9 @@ public sealed class LlamaTrainModel : IDisposable
     /// <summary>Computes logits.</summary>
     /// <param name="ids">Token ids [B, T] (int64).</param>
     /// <param name="compute">Compute dtype (Float32 or BFloat16).</param>
+    /// <param name="probe">Records one position's attention weights in every layer (batch row 0), or null.</param>
     /// <returns>Logits [B, T, V] in fp32.</returns>
-    public Tensor Forward(Tensor ids, ScalarType compute = ScalarType.Float32)
+    public Tensor Forward(Tensor ids, ScalarType compute = ScalarType.Float32, AttentionProbe? probe = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
         TrainModelConfig c = Config;
@@ -203,6 +204,7 @@ public sealed class LlamaTrainModel : IDisposable
                 v = v.repeat_interleave(hq / hkv, dim: 1);
             }
 
+            probe?.Record(q, k);
             Tensor a = F.scaled_dot_product_attention(q, k, v, is_casual: true);
             a = a.transpose(1, 2).reshape(b, t, hq * d);
             x = x.add(F.linear(a, W(p + "self_attn.o_proj.weight")), One);
