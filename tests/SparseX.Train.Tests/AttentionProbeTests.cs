@@ -76,7 +76,9 @@ public class AttentionProbeTests
         var gen = new CorpusGenerator(1, CorpusSplit.HeldOut, t => tok.Encode(t).Length, version: WorldManifest.Read(FixturePaths.DemoModel));
         Conversation c = Enumerable.Range(0, 40).Select(i => gen.Sample(i)).First(c => c.Kind == QuestionKind.PersonAbove && !c.UsesTool);
         var output = new StringWriter();
-        AttentionReport.Print(model, tok, c, output, top: 2);
+        double[] onKey = AttentionReport.Print(model, tok, c, output, top: 2);
+        Assert.Equal(model.Config.NumLayers, onKey.Length);
+        Assert.All(onKey, m => Assert.InRange(m, 0, 1));
         string report = output.ToString();
         Assert.Contains($"-> {c.Answer} (key '{c.First.Query}'", report, StringComparison.Ordinal);
         for (int l = 0; l < model.Config.NumLayers; l++)
@@ -90,5 +92,9 @@ public class AttentionProbeTests
         Assert.Contains(lines, l => l.StartsWith("  m", StringComparison.Ordinal) && l.Contains($"A user: {c.Answer} is an engineer", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("  m", StringComparison.Ordinal) && l.Contains("K user: Question :", StringComparison.Ordinal));
         Assert.Equal(model.Config.NumLayers * model.Config.NumHeads, lines.Count(l => l.StartsWith("    h", StringComparison.Ordinal)));
+
+        // On a direct question the last layer reads the stating document, as the probe test measures by token spans.
+        Conversation direct = Enumerable.Range(0, 40).Select(i => gen.Sample(i)).First(c => c.Kind == QuestionKind.Direct);
+        Assert.True(AttentionReport.Print(model, tok, direct, TextWriter.Null)[^1] > 0.5, direct.First.Question);
     }
 }

@@ -163,16 +163,20 @@ switch (args[0])
             QuestionKind? kind = opts.TryGetValue("kind", out string? k)
                 ? Enum.TryParse(k, out QuestionKind parsed) && Enum.IsDefined(parsed) ? parsed : throw new ArgumentException($"--kind: '{k}' is not a question kind ({string.Join(", ", Enum.GetNames<QuestionKind>())}).")
                 : null;
-            for (int i = Int("index", 0), shown = 0; shown < Int("count", 1) && i < Int("index", 0) + 10_000; i++)
+            var onKey = new List<double[]>();
+            for (int i = Int("index", 0); onKey.Count < Int("count", 1) && i < Int("index", 0) + 10_000; i++)
             {
                 Conversation c = g.Sample(i, Dbl("difficulty", 1));
                 if (kind is null || c.Kind == kind)
                 {
                     Console.Write($"sample {i} ");
-                    AttentionReport.Print(model, tok, c, Console.Out, Int("top", 3));
-                    shown++;
+                    onKey.Add(AttentionReport.Print(model, tok, c, Console.Out, Int("top", 3)));
                 }
             }
+
+            // Where the look-up should land: the linked (or, for Direct, stating) document that holds the question's key.
+            Console.WriteLine($"attention on the key's document by layer, mean of {onKey.Count}: "
+                + string.Join(" ", Enumerable.Range(0, onKey.FirstOrDefault()?.Length ?? 0).Select(l => onKey.Average(m => m[l]).ToString("F2", CultureInfo.InvariantCulture))));
         }
 
         return 0;

@@ -13,12 +13,13 @@ namespace SparseX.Train.Training;
 public static class AttentionReport
 {
     /// <summary>Prints the report of one conversation.</summary>
+    /// <returns>Per layer, the attention mass (mean over heads) on the documents that contain the question's key.</returns>
     /// <param name="model">The model.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
     /// <param name="conversation">The conversation (its first question is the one probed).</param>
     /// <param name="output">Where to write.</param>
     /// <param name="top">How many positions to show per head.</param>
-    public static void Print(LlamaTrainModel model, HfTokenizer tokenizer, Conversation conversation, TextWriter output, int top = 3)
+    public static double[] Print(LlamaTrainModel model, HfTokenizer tokenizer, Conversation conversation, TextWriter output, int top = 3)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -52,6 +53,9 @@ public static class AttentionReport
             output.WriteLine($"  m{m}{Mark(m)} {conversation.Messages[m].Role}: {(text.Length > 90 ? text[..90] + " …" : text)}");
         }
 
+        var keyDocuments = Enumerable.Range(0, conversation.Messages.Count).Where(m => conversation.Documents.Contains(conversation.Messages[m].Content)
+            && conversation.Messages[m].Content.Contains(q.Query, StringComparison.Ordinal)).ToList();
+        var onKeyDocuments = new double[probe.Layers.Count];
         for (int l = 0; l < probe.Layers.Count; l++)
         {
             float[][] heads = probe.Layers[l];
@@ -64,6 +68,7 @@ public static class AttentionReport
                 }
             }
 
+            onKeyDocuments[l] = keyDocuments.Sum(m => mass[m]);
             output.WriteLine($"  layer {l}: " + string.Join(" ", Enumerable.Range(0, mass.Length).OrderByDescending(m => mass[m]).Take(5)
                 .Select(m => $"m{m}{Mark(m)} {mass[m]:F2}")));
             for (int h = 0; h < heads.Length; h++)
@@ -73,5 +78,7 @@ public static class AttentionReport
                     .Select(p => $"'{tokenizer.Decode([s.Ids[p]])}'@m{message[p]}{Mark(message[p])} {w[p]:F2}")));
             }
         }
+
+        return onKeyDocuments;
     }
 }
