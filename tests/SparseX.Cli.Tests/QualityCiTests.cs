@@ -18,31 +18,31 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     private const int Questions = 24;
     private const int Seed = 1;
 
-    // Measured on the committed model (P5, V5 world, calibrated selection layer 3; 2026-11-27, CPU fp32, 24 questions):
-    // FullPrefill EM 66.7%; naive (None, F=1) EM 70.8% KL 1.237; SparseQ r=0.15 F=2 ranked at F − 1, m=0 EM 58.3% KL 1.194
-    // oracle recall 0.15, m=2 EM 50.0% KL 0.387 recall 0.22; the default policy (SparseQ r=0.15 F=2 m=2 ranked at the
-    // calibrated layer 3) EM 66.7% KL 0.0047 recall 0.32; SegmentHeads r=0.15 F=2 EM 75.0% KL 0.0167 recall 0.40. On
+    // Measured on the committed model (S5, V5 world, calibrated selection layer 3; 2026-11-28, CPU fp32, 24 questions):
+    // FullPrefill EM 95.8%; naive (None, F=1) EM 95.8% KL 0.342; SparseQ r=0.15 F=2 ranked at F − 1, m=0 EM 95.8% KL 0.340
+    // oracle recall 0.22, m=2 EM 91.7% KL 0.165 recall 0.28; the default policy (SparseQ r=0.15 F=2 m=2 ranked at the
+    // calibrated layer 3) EM 95.8% KL 0.0087 recall 0.34; SegmentHeads r=0.15 F=2 EM 100% KL 0.0285 recall 0.36. On
     // these 24 questions naive reuse loses no answer (it does on the CompanyAbove set below), but it moves the
-    // first-token distribution far; recomputing tokens moves it back, and ranked at the calibrated layer nearly all the
-    // way. The thresholds sit a little under (EM, recall) or over (KL) those values; raise them when a better model
-    // replaces models/sparsex-demo.
-    private const double MinFullPrefillExactMatch = 0.6;
-    private const double MinNaiveKl = 1.1;
-    private const double MaxNaiveKl = 1.4;
-    private const double MaxSparseQKl = 1.3;
-    private const double MinSparseQOracleRecall = 0.13;
-    private const double MaxLastFullPolicyKl = 0.45;
-    private const double MinDefaultPolicyExactMatch = 0.6;
-    private const double MaxDefaultPolicyKl = 0.01;
-    private const double MinDefaultPolicyOracleRecall = 0.29;
-    private const double MaxSegmentHeadsKl = 0.03;
+    // first-token distribution; ranked at F − 1 Sparse-Q moves it back little without the documents' first tokens and
+    // half-way with them, ranked at the calibrated layer nearly all the way. The thresholds sit a little under (EM,
+    // recall) or over (KL) those values; raise them when a better model replaces models/sparsex-demo.
+    private const double MinFullPrefillExactMatch = 0.9;
+    private const double MinNaiveKl = 0.28;
+    private const double MaxNaiveKl = 0.42;
+    private const double MaxSparseQKl = 0.42;
+    private const double MinSparseQOracleRecall = 0.2;
+    private const double MaxLastFullPolicyKl = 0.2;
+    private const double MinDefaultPolicyExactMatch = 0.9;
+    private const double MaxDefaultPolicyKl = 0.012;
+    private const double MinDefaultPolicyOracleRecall = 0.31;
+    private const double MaxSegmentHeadsKl = 0.035;
 
-    // CompanyAbove, 32 questions (below): FullPrefill EM 56.3%; naive EM 34.4%, KL 2.41; ranked at F − 1 (m = 2) EM 43.8%,
-    // KL 0.679; the default policy (calibrated layer 3) EM 50.0%, KL 0.0076.
-    private const double MinCompanyFullExactMatch = 0.5;
+    // CompanyAbove, 32 questions (below): FullPrefill EM 87.5%; naive EM 68.8%, KL 0.677; ranked at F − 1 (m = 2) EM 78.1%,
+    // KL 0.551; the default policy (calibrated layer 3) EM 87.5%, KL 0.0020.
+    private const double MinCompanyFullExactMatch = 0.8;
     private const double MinCompanyNaiveLoss = 0.15;
-    private const double MinCompanyNaiveKl = 1.5;
-    private const double MaxCompanyPolicyKl = 0.02;
+    private const double MinCompanyNaiveKl = 0.55;
+    private const double MaxCompanyPolicyKl = 0.005;
 
     [Fact]
     public void DemoModelSubsetMeetsThresholds()
@@ -67,8 +67,8 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
         Assert.True(full.ExactMatch >= MinFullPrefillExactMatch, measured);
 
         // Naive reuse (KV cached after other neighbours) moves the answer distribution; Sparse-Q ranked at F − 1 moves it
-        // back part of the way, recomputing the documents' first tokens too more of it, and ranking at the calibrated
-        // layer almost all of it.
+        // back a little, recomputing the documents' first tokens too half of it, and ranking at the calibrated layer
+        // almost all of it.
         Assert.InRange(naive.FirstTokenKl, MinNaiveKl, MaxNaiveKl);
         Assert.True(sparseQ.FirstTokenKl <= MaxSparseQKl && sparseQ.FirstTokenKl < naive.FirstTokenKl, measured);
         Assert.True(sparseQ.OracleRecall >= MinSparseQOracleRecall, measured);
@@ -84,8 +84,8 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     /// The kind whose answer sits in another document's KV ("The X was launched by the company above ."): the first 32
     /// held-out CompanyAbove questions (<c>sparsex quality --kinds CompanyAbove --questions 32 --modes FullPrefill,Reuse
     /// --selectors None,SparseQ --budgets 0.15 --full-layers 1,2 --boundary-tokens 2</c>, and the same with
-    /// <c>--modes Reuse --selectors SparseQ --full-layers 2 --selection-layer last-full</c>). Measured on the committed model (P5,
-    /// 2026-11-27): see the constants above.
+    /// <c>--modes Reuse --selectors SparseQ --full-layers 2 --selection-layer last-full</c>). Measured on the committed model (S5,
+    /// 2026-11-28): see the constants above.
     /// </summary>
     [Fact]
     public void CompanyAboveSeparatesNaiveReuseFromTheDefaultPolicy()
