@@ -283,7 +283,7 @@ public class CorpusGeneratorTests
         {
             Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 1);
             string text = conv.Render();
-            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            int engineers = Engineers(text);
             Assert.Equal(engineers, System.Text.RegularExpressions.Regex.Count(text, @"The \w+ \w+ was handled by the person above \."));
             if (conv.Questions[0].Kind == QuestionKind.PersonAbove)
             {
@@ -311,7 +311,7 @@ public class CorpusGeneratorTests
         {
             Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 6);
             string text = conv.Render();
-            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            int engineers = Engineers(text);
             int launches = System.Text.RegularExpressions.Regex.Count(text, @"The \w+ was launched by the company above \.");
             Assert.NotEqual(1, engineers);
             Assert.NotEqual(1, launches);
@@ -341,7 +341,7 @@ public class CorpusGeneratorTests
         {
             Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 6);
             string text = conv.Render();
-            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            int engineers = Engineers(text);
             int companyLinks = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ was hired by the company above \.");
             Assert.NotEqual(1, engineers);
             Assert.NotEqual(1, companyLinks);
@@ -370,7 +370,7 @@ public class CorpusGeneratorTests
         {
             Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 6);
             string text = conv.Render();
-            int engineers = System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
+            int engineers = Engineers(text);
             int links = System.Text.RegularExpressions.Regex.Count(text, @"The \w+ \w+ project was handled by the person above \.");
             Assert.NotEqual(1, engineers);
             Assert.InRange(links, 0, engineers);
@@ -393,6 +393,9 @@ public class CorpusGeneratorTests
 
         Assert.True(unlinkedConversations > 50 && oneLinkAmongSeveral > 30, $"{unlinkedConversations} with an engineer without a project, {oneLinkAmongSeveral} with one link among several engineers");
     }
+
+    /// <summary>How many engineers a rendered conversation introduces ("P is an engineer from CITY .").</summary>
+    private static int Engineers(string text) => System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
 
     /// <summary>A linked question's key (as <paramref name="keyInDocument"/>) is in exactly one document, which opens with
     /// <paramref name="opening"/>, and the answer is the entity of the document before it.</summary>

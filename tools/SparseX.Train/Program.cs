@@ -67,6 +67,9 @@ int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(Cult
 int? OptInt(string name) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 double Dbl(string name, double fallback) => double.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
+// The exported model `inspect`, `attend` and `eval` read.
+string modelDir = Opt("model", "models/sparsex-demo");
+
 // The conversations `inspect` and `eval` read: the model's world (or --world), held-out (or --split train), --hints and
 // --hint-asked. An evaluation conversation asks one question, so `eval --hint-asked 1` states every answer in its linked
 // document (a model that reads the question's key answers them all) and `eval --hints 1` states every other candidate's
@@ -75,7 +78,7 @@ CorpusGenerator ModelCorpus(SparseX.Engine.Text.HfTokenizer tok) => new(
     Int("seed", 1),
     Opt("split", "heldout") == "heldout" ? CorpusSplit.HeldOut : CorpusSplit.Train,
     t => tok.Encode(t).Length,
-    version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(Opt("model", "models/sparsex-demo")))
+    version: opts.TryGetValue("world", out string? w) ? World(w) : WorldManifest.Read(modelDir))
 {
     HintShare = Dbl("hints", 0),
     HintAskedShare = Dbl("hint-asked", 0),
@@ -118,8 +121,8 @@ switch (args[0])
         return 0;
     case "inspect":
         // Shows, for held-out (or train) questions, the top predictions at each answer token of an exported model.
-        using (var model = LlamaTrainModel.LoadExport(Opt("model", "models/sparsex-demo"), TorchSharp.torch.CPU))
-        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
+        using (var model = LlamaTrainModel.LoadExport(modelDir, TorchSharp.torch.CPU))
+        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(modelDir))
         {
             var enc = new SampleEncoder(tok);
             CorpusGenerator g = ModelCorpus(tok);
@@ -156,8 +159,8 @@ switch (args[0])
         return 0;
     case "attend":
         // Where the model looks when it predicts each answer's first token (--kind: only questions of that kind).
-        using (var model = LlamaTrainModel.LoadExport(Opt("model", "models/sparsex-demo"), TorchSharp.torch.CPU))
-        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
+        using (var model = LlamaTrainModel.LoadExport(modelDir, TorchSharp.torch.CPU))
+        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(modelDir))
         {
             CorpusGenerator g = ModelCorpus(tok);
             QuestionKind? kind = opts.TryGetValue("kind", out string? k)
@@ -183,8 +186,8 @@ switch (args[0])
     case "eval":
         // Exact match of an exported model's greedy answers at a corpus difficulty (1 = the evaluation setting; lower =
         // fewer companies and filler sentences), per question kind: tells weak look-ups from distraction by long contexts.
-        using (var model = LlamaTrainModel.LoadExport(Opt("model", "models/sparsex-demo"), TorchSharp.torch.CPU))
-        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(Opt("model", "models/sparsex-demo")))
+        using (var model = LlamaTrainModel.LoadExport(modelDir, TorchSharp.torch.CPU))
+        using (var tok = SparseX.Engine.Text.HfTokenizer.FromDirectory(modelDir))
         {
             CorpusGenerator g = ModelCorpus(tok);
             double difficulty = Dbl("difficulty", 1);

@@ -42,10 +42,11 @@ public static class AttentionReport
             message[p] = Math.Max(m, 0);
         }
 
+        // Each message's mark, once: K = it contains the key, A = the answer (none past the last message).
         QuestionAnswer q = conversation.First;
-        string Mark(int m) => m >= conversation.Messages.Count ? string.Empty
-            : (conversation.Messages[m].Content.Contains(q.Query, StringComparison.Ordinal) ? "K" : string.Empty)
-              + (conversation.Messages[m].Content.Contains(q.Answer, StringComparison.Ordinal) ? "A" : string.Empty);
+        string[] marks = [.. conversation.Messages.Select(m => (m.Content.Contains(q.Query, StringComparison.Ordinal) ? "K" : string.Empty)
+            + (m.Content.Contains(q.Answer, StringComparison.Ordinal) ? "A" : string.Empty))];
+        string Mark(int m) => m < marks.Length ? marks[m] : string.Empty;
         output.WriteLine($"### {conversation.Kind}: {q.Question} -> {q.Answer} (key '{q.Query}'; K = message with the key, A = with the answer)");
         for (int m = 0; m < conversation.Messages.Count; m++)
         {
