@@ -27,6 +27,10 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
     [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias); default all.")]
     public string? Kinds { get; init; }
 
+    [CommandOption("--merged")]
+    [Description("Every conversation's documents share one message (each still its own segment): no template glue between them.")]
+    public bool Merged { get; init; }
+
     [CommandOption("--threads <N>")]
     [Description("Torch CPU threads (default: Torch's).")]
     public string? Threads { get; init; }
@@ -83,14 +87,15 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
     /// <param name="benchmark">The benchmark.</param>
     /// <param name="options">What it evaluates.</param>
     /// <param name="label">The progress bar's label (the questions are appended).</param>
+    /// <param name="answers">Called with each question's answers (<c>--answers</c>), or null.</param>
     /// <returns>The rows.</returns>
-    internal static IReadOnlyList<QualityResult> RunWithProgress(QualityBenchmark benchmark, QualityOptions options, string label)
+    internal static IReadOnlyList<QualityResult> RunWithProgress(QualityBenchmark benchmark, QualityOptions options, string label, Action<QualityAnswers>? answers = null)
     {
         IReadOnlyList<QualityResult> results = [];
         AnsiConsole.Progress().Start(ctx =>
         {
             ProgressTask task = ctx.AddTask($"{label} × {options.Questions} questions", maxValue: options.Questions);
-            results = benchmark.Run(options, (done, _) => task.Value = done);
+            results = benchmark.Run(options, (done, _) => task.Value = done, answers);
         });
         return results;
     }

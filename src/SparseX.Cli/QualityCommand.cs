@@ -65,6 +65,10 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         [Description("Also write the table as Markdown.")]
         public string? Markdown { get; init; }
 
+        [CommandOption("--answers <FILE>")]
+        [Description("Also write every configuration's answer per question, with the warm-ups' document orders (JSON Lines).")]
+        public string? Answers { get; init; }
+
         public override ValidationResult Validate()
         {
             try
@@ -115,6 +119,13 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             selectionLayer,
             lastFull);
     }
+
+    /// <summary>How <c>--answers</c> writes a record: one line, snake_case names, the kind by name.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions AnswerJson = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     /// <summary>Parses <c>--kinds</c>: question kinds, comma-separated, duplicates dropped.</summary>
     internal static QuestionKind[] ParseKinds(string value) =>
@@ -182,14 +193,16 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             ? $"layer {named}"
             : model.ReuseCalibration is { } calibration ? $"calibrated layer {calibration.SelectionLayer} ({ReuseCalibration.FileName}; F − 1 where F − 1 is later)" : "F − 1";
         var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens, p.SelectionLayer);
-        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds);
+        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds, Merged: settings.Merged);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<QualityResult> results = HeldOutQuestionSettings.RunWithProgress(benchmark, options, $"{grid.Count} configurations");
+        using StreamWriter? answers = settings.Answers is null ? null : new StreamWriter(settings.Answers);
+        IReadOnlyList<QualityResult> results = HeldOutQuestionSettings.RunWithProgress(benchmark, options, $"{grid.Count} configurations",
+            answers is null ? null : a => answers.WriteLine(System.Text.Json.JsonSerializer.Serialize(a, AnswerJson)));
         double wall = clock.Elapsed.TotalSeconds;
 
         string modelName = settings.ModelName;
-        string kinds = p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})";
+        string kinds = (p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})") + (settings.Merged ? " · documents merged" : string.Empty);
         string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds} · seed {p.Seed} · Sparse-Q ranks at {selection}";
         AnsiConsole.Write(QualityReport.Table(results, title));
         string command = HeldOutQuestionSettings.CommandLine;
@@ -204,6 +217,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             seed = p.Seed,
             questions = p.Questions,
             kinds = p.Kinds?.Select(k => k.ToString()).ToArray(),
+            merged = settings.Merged,
             max_new_tokens = p.MaxNewTokens,
             world_version = (int)options.World,
             date = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
@@ -221,6 +235,11 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         {
             File.WriteAllText(settings.Markdown, QualityReport.Markdown(results, $"{title} · `{command}` · CPU fp32 · {wall:0} s"));
             written.Add(settings.Markdown);
+        }
+
+        if (settings.Answers is not null)
+        {
+            written.Add(settings.Answers);
         }
 
         AnsiConsole.MarkupLine($"[grey]{wall:0.0} s; wrote {Markup.Escape(string.Join(", ", written))}[/]");

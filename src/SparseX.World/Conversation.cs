@@ -18,6 +18,10 @@ public sealed record Conversation(IReadOnlyList<ChatMessage> Messages, QuestionK
     /// <summary>Gets the retrieved documents in the order the conversation shows them.</summary>
     public IReadOnlyList<string> Documents { get; init; } = [];
 
+    /// <summary>Gets whether the documents share one message, joined by <see cref="CorpusGenerator.MergedSeparator"/>
+    /// (<see cref="CorpusGenerator.MergedShare"/>), instead of one message each.</summary>
+    public bool Merged { get; init; }
+
     /// <summary>Gets the questions in order (the first is the one <see cref="Kind"/> and <see cref="Answer"/> describe).</summary>
     public IReadOnlyList<QuestionAnswer> Questions { get; init; } = [];
 

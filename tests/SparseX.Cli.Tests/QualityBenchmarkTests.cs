@@ -50,6 +50,25 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
     }
 
     [Fact]
+    public void AnswersRecordEveryConfigurationsAnswerAndTheWarmUpOrders()
+    {
+        var answers = new List<QualityAnswers>();
+        var results = demo.Benchmark().Run(new QualityOptions(Seed: 2, Questions: 3, [Full, Naive], World: demo.World), answers: answers.Add);
+        Assert.Equal(3, answers.Count);
+        foreach (QualityAnswers a in answers)
+        {
+            Assert.Equal(new[] { Full.Name, Naive.Name }.Order(), a.Answers.Keys.Order());
+
+            // Each of the question's documents is cached by exactly one warm-up; −1 marks the other conversation's.
+            Assert.Equal(Enumerable.Range(0, a.Documents.Count), a.WarmUpOrders.SelectMany(o => o).Where(d => d >= 0).Order());
+        }
+
+        // The exact match is the share of recorded answers equal to the expected one.
+        Assert.Equal(results[0].ExactMatch, answers.Count(a => a.Answers[Full.Name] == a.Expected) / 3.0, 6);
+        Assert.Equal(results[1].ExactMatch, answers.Count(a => a.Answers[Naive.Name] == a.Expected) / 3.0, 6);
+    }
+
+    [Fact]
     public void KindsAskOnlyQuestionsOfThoseKinds()
     {
         var options = new QualityOptions(Seed: 1, Questions: 3, [Full], World: demo.World, Kinds: [QuestionKind.PersonAbove]);
@@ -86,6 +105,37 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
         Assert.NotEqual(
             prompts.Build(corpus, 0, ids => string.Empty).Evaluated.TokenIds,
             prompts.Build(other, 0, ids => string.Empty).Evaluated.TokenIds);
+    }
+
+    [Fact]
+    public void MergedDocumentsAreSegmentsEachWithOnlyTheSeparatorBetween()
+    {
+        var prompts = new QualityPrompts(demo.Template, demo.Tokenizer, demo.Model.Config.MaxPositionEmbeddings);
+        var corpus = new CorpusGenerator(1, CorpusSplit.HeldOut, t => demo.Tokenizer.Encode(t).Length, demo.Model.Config.MaxPositionEmbeddings) { MergedShare = 1 };
+        int[] separator = demo.Tokenizer.Encode(CorpusGenerator.MergedSeparator);
+        Assert.Single(separator);
+        for (int i = 0; i < 4; i++)
+        {
+            QualityQuestion q = prompts.Build(corpus, i, ids => string.Join(",", ids));
+            Assert.True(q.Conversation.Merged);
+            IReadOnlyList<LayoutSegment> segments = q.Evaluated.Segments;
+            Assert.Equal(q.Conversation.DocumentCount, segments.Count);
+
+            // One segment per document, the separator's one token between them: together the tokens of the whole
+            // message content, as training tokenizes it.
+            int[] content = q.Evaluated.TokenIds[segments[0].Start..segments[^1].End];
+            Assert.Equal(demo.Tokenizer.Encode(string.Join(CorpusGenerator.MergedSeparator, q.Conversation.Documents)), content);
+            for (int d = 1; d < segments.Count; d++)
+            {
+                Assert.Equal(segments[d - 1].End + 1, segments[d].Start);
+                Assert.Equal(separator[0], q.Evaluated.TokenIds[segments[d - 1].End]);
+            }
+
+            // The warm-ups merge their documents too, and cache every one elsewhere.
+            var warmed = q.WarmUps.SelectMany(w => w.Segments).ToList();
+            Assert.All(segments, doc => Assert.NotEqual(doc.Start, Assert.Single(warmed, s => s.Key == doc.Key).Start));
+            Assert.All(q.WarmUps, w => Assert.All(w.Segments.Skip(1), s => Assert.Equal(separator[0], w.TokenIds[s.Start - 1])));
+        }
     }
 
     private static int CommonPrefix(int[] a, int[] b)

@@ -248,6 +248,41 @@ public class CorpusGeneratorTests
     }
 
     [Fact]
+    public void MergedShareJoinsTheDocumentsIntoOneMessageAndChangesNothingElse()
+    {
+        var separate = new CorpusGenerator(4, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5, HintAskedShare = 1 };
+        var all = new CorpusGenerator(4, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5, HintAskedShare = 1, MergedShare = 1 };
+        var half = new CorpusGenerator(4, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5, HintAskedShare = 1, MergedShare = 0.5 };
+        int merged = 0, tools = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            Conversation a = separate.Sample(i, difficulty: 1, maxQuestions: 4), b = all.Sample(i, difficulty: 1, maxQuestions: 4);
+            Assert.False(a.Merged);
+            Assert.True(b.Merged);
+            Assert.Equal(a.Questions, b.Questions);
+            Assert.Equal(a.Documents, b.Documents);
+            Assert.Equal(a.UsesTool, b.UsesTool);
+            tools += b.UsesTool ? 1 : 0;
+
+            // One message holds every document, joined by the separator, in the role the separate ones have.
+            string role = a.UsesTool ? "tool" : "user";
+            ChatMessage docs = Assert.Single(b.Messages, m => m.Content == string.Join(CorpusGenerator.MergedSeparator, a.Documents));
+            Assert.Equal(role, docs.Role);
+            Assert.Equal(a.Messages.Count - a.DocumentCount + 1, b.Messages.Count);
+
+            // The same hint answers are supervised, at their place in the merged message.
+            Assert.Equal(
+                a.Messages.SelectMany(m => m.Supervised.Select(r => m.Content[r])),
+                b.Messages.SelectMany(m => m.Supervised.Select(r => m.Content[r])));
+            merged += half.Sample(i, difficulty: 1, maxQuestions: 4).Merged ? 1 : 0;
+        }
+
+        Assert.InRange(merged, 35, 65);
+        Assert.InRange(tools, 10, 90);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CorpusGenerator(5, CorpusSplit.Train, Count) { MergedShare = 1.5 });
+    }
+
+    [Fact]
     public void VersionSixEndsThePersonLinksQuestionWithItsKeyAndChangesNothingElse()
     {
         var v5 = new CorpusGenerator(13, CorpusSplit.Train, Count, maxTokens: 8192, version: WorldVersion.V5) { HintShare = 0.5 };

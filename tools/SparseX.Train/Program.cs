@@ -3,16 +3,16 @@ using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-10] [--hints S] [--hint-asked S]
-// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-10] [--hints S] [--hint-asked S]
-// sparsex-train attend --model HF-DIR [--split train|heldout] [--index I] [--count K] [--kind Direct|CompanyAbove|PersonAbove|Alias] [--top N] [--difficulty D] [--world 1-10] [--hints S] [--hint-asked S]
-// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-10] [--hints S] [--hint-asked S]
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-10] [--hints S] [--hint-asked S] [--merged-share S]
+// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-10] [--hints S] [--hint-asked S] [--merged-share S]
+// sparsex-train attend --model HF-DIR [--split train|heldout] [--index I] [--count K] [--kind Direct|CompanyAbove|PersonAbove|Alias] [--top N] [--difficulty D] [--world 1-10] [--hints S] [--hint-asked S] [--merged-share S]
+// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-10] [--hints S] [--hint-asked S] [--merged-share S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--pointer 1 (two-hop rows: facts whose value is "the company above")] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--expand-layers N (with --init: N identity-initialised layers inserted)] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-10] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S] [--hint-asked S]
+//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-10] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S] [--hint-asked S] [--merged-share S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|attend|eval|copytest|recalltest|datarate [options]");
@@ -22,17 +22,17 @@ if (args.Length == 0)
 // The options each command reads: a misspelt option must stop the command, not leave a device run on a default.
 var known = new Dictionary<string, string[]>(StringComparer.Ordinal)
 {
-    ["sample"] = ["seed", "split", "count", "difficulty", "questions", "world", "hints", "hint-asked"],
+    ["sample"] = ["seed", "split", "count", "difficulty", "questions", "world", "hints", "hint-asked", "merged-share"],
     ["datarate"] = ["tokenizer", "count"],
-    ["inspect"] = ["model", "split", "index", "count", "difficulty", "world", "hints", "hint-asked", "seed"],
-    ["attend"] = ["model", "split", "index", "count", "kind", "top", "difficulty", "world", "hints", "hint-asked", "seed"],
-    ["eval"] = ["model", "split", "count", "difficulty", "world", "hints", "hint-asked", "seed"],
+    ["inspect"] = ["model", "split", "index", "count", "difficulty", "world", "hints", "hint-asked", "merged-share", "seed"],
+    ["attend"] = ["model", "split", "index", "count", "kind", "top", "difficulty", "world", "hints", "hint-asked", "merged-share", "seed"],
+    ["eval"] = ["model", "split", "count", "difficulty", "world", "hints", "hint-asked", "merged-share", "seed"],
     ["copytest"] = ["steps", "len", "layers", "hidden", "lr", "dtype"],
     ["recalltest"] = ["steps", "pairs", "queries", "gap", "query-gap", "reverse", "typed", "mix", "recall-reverse", "pointer", "preset", "layers", "hidden", "lr", "init", "device", "batch"],
     ["tokenizer"] = ["out"],
     ["train"] = ["run", "export", "init", "device", "preset", "hidden", "layers", "expand-layers", "heads", "kv-heads", "mlp", "seed", "minutes", "schedule-minutes",
         "steps", "batch", "context", "lr", "warmup", "eval", "checkpoint-seconds", "context-weight", "questions", "curriculum-steps", "difficulty",
-        "world", "copy-share", "recall-share", "recall-reverse", "recall-typed", "recall-pointer", "hints", "hint-asked"],
+        "world", "copy-share", "recall-share", "recall-reverse", "recall-typed", "recall-pointer", "hints", "hint-asked", "merged-share"],
 };
 if (!known.TryGetValue(args[0], out string[]? commandOptions))
 {
@@ -82,6 +82,7 @@ CorpusGenerator ModelCorpus(SparseX.Engine.Text.HfTokenizer tok) => new(
 {
     HintShare = Dbl("hints", 0),
     HintAskedShare = Dbl("hint-asked", 0),
+    MergedShare = Dbl("merged-share", 0),
 };
 
 // Loads libtorch the engine's way (SPARSEX_LIBTORCH on the device, where the publish carries no libtorch of its own).
@@ -97,6 +98,7 @@ switch (args[0])
         {
             HintShare = Dbl("hints", 0),
             HintAskedShare = Dbl("hint-asked", 0),
+            MergedShare = Dbl("merged-share", 0),
         };
         for (int i = 0; i < Int("count", 2); i++)
         {
@@ -288,6 +290,7 @@ switch (args[0])
             MaxDifficulty = Dbl("difficulty", 1),
             Hints = Dbl("hints", 0),
             HintAsked = Dbl("hint-asked", 0),
+            MergedShare = Dbl("merged-share", 0),
             World = World(Opt("world", "1")),
             CopyShare = Dbl("copy-share", 0),
             RecallShare = Dbl("recall-share", 0),

@@ -41,8 +41,9 @@ internal sealed class QualityBenchmark
     /// <summary>Runs the grid.</summary>
     /// <param name="options">What to run.</param>
     /// <param name="progress">Called after each question with (done, total).</param>
+    /// <param name="answers">Called after each question with every configuration's answer (<c>--answers</c>).</param>
     /// <returns>One result per configuration, in grid order.</returns>
-    public IReadOnlyList<QualityResult> Run(QualityOptions options, Action<int, int>? progress = null)
+    public IReadOnlyList<QualityResult> Run(QualityOptions options, Action<int, int>? progress = null, Action<QualityAnswers>? answers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         foreach (QualityConfiguration c in options.Configurations.Where(c => c.Mode == ReuseMode.Reuse))
@@ -50,13 +51,17 @@ internal sealed class QualityBenchmark
             c.ToPolicy().Validate(_model.NumLayers);
         }
 
-        var corpus = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, text => _tokenizer.Encode(text).Length, options.MaxPromptTokens ?? _model.Config.MaxPositionEmbeddings, version: options.World);
+        var corpus = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, text => _tokenizer.Encode(text).Length, options.MaxPromptTokens ?? _model.Config.MaxPositionEmbeddings, version: options.World)
+        {
+            MergedShare = options.Merged ? 1 : 0,
+        };
         var tallies = options.Configurations.Select(c => new QualityTally(c)).ToList();
         long index = 0;
         for (int q = 0; q < options.Questions; q++, index++)
         {
             index = NextIndex(corpus, index, options.Kinds);
-            RunQuestion(corpus, index, tallies, options.MaxNewTokens);
+            QualityAnswers given = RunQuestion(corpus, index, tallies, options.MaxNewTokens);
+            answers?.Invoke(given);
             progress?.Invoke(q + 1, options.Questions);
         }
 
@@ -82,7 +87,7 @@ internal sealed class QualityBenchmark
         throw new InvalidOperationException($"No question of the kinds {string.Join(", ", kinds)} in 10,000 samples from {index} on.");
     }
 
-    private void RunQuestion(CorpusGenerator corpus, long index, List<QualityTally> tallies, int maxNewTokens)
+    private QualityAnswers RunQuestion(CorpusGenerator corpus, long index, List<QualityTally> tallies, int maxNewTokens)
     {
         using var scope = NewDisposeScope();
         using var harness = new ReuseHarness(_model, blockSize: 16, blocks: 512, segmentBytes: 256L * 1024 * 1024);
@@ -106,6 +111,7 @@ internal sealed class QualityBenchmark
         using GreedyRun full = harness.Decode(question.Evaluated, new ReusePolicy { Mode = ReuseMode.FullPrefill }, maxNewTokens, _stops, captureKv: true);
         double fullSeconds = clock.Elapsed.TotalSeconds;
         bool fullCorrect = IsCorrect(full.Tokens, question.Answer);
+        var given = new Dictionary<string, string>();
         var deviations = new Dictionary<int, SortedDictionary<int, double>>();
 
         // 3. Every configuration on the same stores, from an empty prefix cache.
@@ -115,6 +121,7 @@ internal sealed class QualityBenchmark
             if (c.Mode == ReuseMode.FullPrefill)
             {
                 tally.Add(question.Kind, fullCorrect, 0, null, full.Report, fullSeconds);
+                given[c.Name] = AnswerText(full.Tokens);
                 continue;
             }
 
@@ -145,13 +152,19 @@ internal sealed class QualityBenchmark
             }
 
             tally.Add(question.Kind, IsCorrect(run.Tokens, question.Answer), ReuseQuality.KlDivergence(full.FirstLogits, run.FirstLogits), recall, run.Report, seconds);
+            given[c.Name] = AnswerText(run.Tokens);
         }
+
+        return new QualityAnswers(index, question.Kind, question.Answer, question.Conversation.Documents, question.WarmUpOrders, given);
     }
 
     /// <summary>The greedy answer (up to a stop token, special tokens dropped, trimmed) equals the expected answer.</summary>
-    private bool IsCorrect(int[] tokens, string answer)
+    private bool IsCorrect(int[] tokens, string answer) => string.Equals(AnswerText(tokens), answer.Trim(), StringComparison.Ordinal);
+
+    /// <summary>The greedy answer's text: up to a stop token, special tokens dropped, trimmed.</summary>
+    private string AnswerText(int[] tokens)
     {
         int end = tokens.Length > 0 && _stops.Contains(tokens[^1]) ? tokens.Length - 1 : tokens.Length;
-        return string.Equals(_tokenizer.Decode(tokens.AsSpan(0, end), skipSpecialTokens: true).Trim(), answer.Trim(), StringComparison.Ordinal);
+        return _tokenizer.Decode(tokens.AsSpan(0, end), skipSpecialTokens: true).Trim();
     }
 }

@@ -10,6 +10,8 @@ namespace SparseX.Cli.Quality;
 /// <param name="World">The question forms the model was trained on (its <c>sparsex_world.json</c>).</param>
 /// <param name="Kinds">Only questions of these kinds (null: every kind), e.g. the ones whose answer depends on another
 /// document's KV.</param>
+/// <param name="Merged">Every conversation's documents share one message (<see cref="SparseX.World.CorpusGenerator.MergedShare"/>),
+/// each still its own segment, with only the separator between them computed in every mode.</param>
 internal sealed record QualityOptions(
     int Seed,
     int Questions,
@@ -17,4 +19,5 @@ internal sealed record QualityOptions(
     int MaxNewTokens = 8,
     int? MaxPromptTokens = null,
     SparseX.World.WorldVersion World = SparseX.World.WorldVersion.V1,
-    IReadOnlyCollection<SparseX.World.QuestionKind>? Kinds = null);
+    IReadOnlyCollection<SparseX.World.QuestionKind>? Kinds = null,
+    bool Merged = false);

@@ -50,19 +50,23 @@ internal sealed class QualityPrompts
         int half = (own.Length + 1) / 2;
         int otherHalf = (others.Length + 1) / 2;
         var warmUps = new List<RequestLayout>();
+        var orders = new List<int[]>();
         foreach ((string[] mine, string[] theirs) in new[] { (own[..half], others[..otherHalf]), (own[half..], others[otherHalf..]) })
         {
             if (mine.Length > 0)
             {
-                warmUps.Add(WarmUp(conversation, distractor, mine, theirs, rng, keyOf));
+                (RequestLayout layout, List<string> documents) = WarmUp(conversation, distractor, mine, theirs, rng, keyOf);
+                warmUps.Add(layout);
+                orders.Add(documents.Select(d => conversation.Documents.ToList().IndexOf(d)).ToArray());
             }
         }
 
-        return new QualityQuestion(index, conversation, evaluated, warmUps);
+        return new QualityQuestion(index, conversation, evaluated, warmUps, orders);
     }
 
-    /// <summary>A warm-up request with <paramref name="mine"/> in order and as many of <paramref name="theirs"/> inserted as fit.</summary>
-    private RequestLayout WarmUp(Conversation conversation, Conversation distractor, string[] mine, string[] theirs, Random rng, Func<int[], string> keyOf)
+    /// <summary>A warm-up request with <paramref name="mine"/> in order and as many of <paramref name="theirs"/> inserted as fit,
+    /// and its documents in order.</summary>
+    private (RequestLayout Layout, List<string> Documents) WarmUp(Conversation conversation, Conversation distractor, string[] mine, string[] theirs, Random rng, Func<int[], string> keyOf)
     {
         var documents = mine.ToList();
         RequestLayout layout = Layout(WarmUpMessages(conversation, distractor, documents), documents, keyOf);
@@ -78,26 +82,33 @@ internal sealed class QualityPrompts
             }
         }
 
-        return layout;
+        return (layout, documents);
     }
 
     /// <summary>The other format than the conversation's: tool results after the tool system prompt, or user documents after the document one.</summary>
+    /// <remarks>A merged conversation's warm-ups merge their documents too.</remarks>
     private static List<ChatMessage> WarmUpMessages(Conversation conversation, Conversation distractor, IReadOnlyList<string> documents)
     {
         QuestionAnswer question = distractor.First;
         var messages = new List<ChatMessage>();
+        string role = conversation.UsesTool ? "user" : "tool";
         if (conversation.UsesTool)
         {
             messages.Add(new("system", CorpusGenerator.DocumentSystemPrompt));
-            messages.AddRange(documents.Select(d => new ChatMessage("user", d)));
-            messages.Add(new("user", CorpusGenerator.QuestionPrefix + question.Question));
         }
         else
         {
             messages.Add(new("system", CorpusGenerator.ToolSystemPrompt));
             messages.Add(new("user", question.Question));
             messages.Add(new("assistant", CorpusGenerator.ToolCall(question.Query)));
-            messages.AddRange(documents.Select(d => new ChatMessage("tool", d)));
+        }
+
+        messages.AddRange(conversation.Merged
+            ? [new ChatMessage(role, string.Join(CorpusGenerator.MergedSeparator, documents))]
+            : documents.Select(d => new ChatMessage(role, d)));
+        if (conversation.UsesTool)
+        {
+            messages.Add(new("user", CorpusGenerator.QuestionPrefix + question.Question));
         }
 
         return messages;
@@ -116,10 +127,25 @@ internal sealed class QualityPrompts
         var spans = new List<PromptSpan>();
         foreach (TemplateSpan span in rendering.Spans)
         {
-            bool document = span.Kind == TemplateSpanKind.MessageContent && messages[span.MessageIndex].Role != "system" && isDocument.Contains(span.Text);
-            spans.Add(document
-                ? PromptSpan.Segment(SegmentKind.Document, span.Text, $"doc-{span.MessageIndex}")
-                : PromptSpan.Plain(span.Text));
+            // A merged message's documents (their text never holds the separator) are segments each, the separator plain.
+            string[] parts = span.Kind == TemplateSpanKind.MessageContent && messages[span.MessageIndex].Role != "system"
+                ? span.Text.Split(CorpusGenerator.MergedSeparator)
+                : [];
+            if (parts.Length == 0 || !parts.All(isDocument.Contains))
+            {
+                spans.Add(PromptSpan.Plain(span.Text));
+                continue;
+            }
+
+            for (int p = 0; p < parts.Length; p++)
+            {
+                if (p > 0)
+                {
+                    spans.Add(PromptSpan.Plain(CorpusGenerator.MergedSeparator));
+                }
+
+                spans.Add(PromptSpan.Segment(SegmentKind.Document, parts[p], $"doc-{span.MessageIndex}-{p}"));
+            }
         }
 
         return RequestLayout.Build(spans, text => _tokenizer.Encode(text), keyOf);

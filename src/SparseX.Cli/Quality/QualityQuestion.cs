@@ -13,7 +13,9 @@ namespace SparseX.Cli.Quality;
 /// <param name="Conversation">The conversation (one question).</param>
 /// <param name="Evaluated">The evaluated request.</param>
 /// <param name="WarmUps">The earlier requests, run before it in order.</param>
-internal sealed record QualityQuestion(long Index, Conversation Conversation, RequestLayout Evaluated, IReadOnlyList<RequestLayout> WarmUps)
+/// <param name="WarmUpOrders">Per warm-up, its documents in order: the index of each in <see cref="Conversation.Documents"/>,
+/// −1 for another conversation's document (which document each reused one followed when its KV was computed).</param>
+internal sealed record QualityQuestion(long Index, Conversation Conversation, RequestLayout Evaluated, IReadOnlyList<RequestLayout> WarmUps, IReadOnlyList<int[]> WarmUpOrders)
 {
     /// <summary>Gets the question's kind.</summary>
     public QuestionKind Kind => Conversation.Kind;

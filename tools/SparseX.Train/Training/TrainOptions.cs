@@ -112,6 +112,10 @@ public sealed class TrainOptions
     /// fact that is not asked, which models trained with hints alone learn to answer by.</summary>
     public double HintAsked { get; set; }
 
+    /// <summary>Gets or sets the share of document-format conversations whose documents share one message
+    /// (<see cref="SparseX.World.CorpusGenerator.MergedShare"/>).</summary>
+    public double MergedShare { get; set; }
+
     /// <summary>Gets or sets the peak learning rate.</summary>
     public double LearningRate { get; set; } = 2e-3;
 

@@ -85,7 +85,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             throw new ArgumentException($"Shape: hidden {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} key/value heads, MLP {config.IntermediateSize}: every size must be ≥ 1, the hidden size must divide into the heads and the heads into the key/value heads.");
         }
         config = config with { MaxPositions = Math.Max(config.MaxPositions, options.Context) };
-        foreach (var (name, share) in new[] { ("--difficulty", options.MaxDifficulty), ("--copy-share", options.CopyShare), ("--recall-share", options.RecallShare), ("--recall-reverse", options.RecallReverse), ("--recall-pointer", options.RecallPointer), ("--hints", options.Hints), ("--hint-asked", options.HintAsked) })
+        foreach (var (name, share) in new[] { ("--difficulty", options.MaxDifficulty), ("--copy-share", options.CopyShare), ("--recall-share", options.RecallShare), ("--recall-reverse", options.RecallReverse), ("--recall-pointer", options.RecallPointer), ("--hints", options.Hints), ("--hint-asked", options.HintAsked), ("--merged-share", options.MergedShare) })
         {
             if (share is < 0 or > 1 || double.IsNaN(share))
             {
@@ -144,7 +144,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         log.WriteLine($"model: {model.ParameterCount / 1e6:F2}M parameters, vocab {config.VocabSize}, device {device}, compute {compute}");
 
         int Count(string text) => fast.Encode(text).Length;
-        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World) { HintShare = options.Hints, HintAskedShare = options.HintAsked };
+        var trainGen = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World) { HintShare = options.Hints, HintAskedShare = options.HintAsked, MergedShare = options.MergedShare };
         var evalGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context, version: options.World);
         var losses = new JsonArray();
         var sw = Stopwatch.StartNew();
@@ -296,6 +296,7 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
             ["max_difficulty"] = options.MaxDifficulty,
             ["hints"] = options.Hints,
             ["hint_asked"] = options.HintAsked,
+            ["merged_share"] = options.MergedShare,
             ["learning_rate"] = options.LearningRate,
             ["schedule_minutes"] = options.ScheduleMinutes,
             ["seconds_this_run"] = Math.Round(seconds, 1),
