@@ -18,7 +18,7 @@ public sealed record Conversation(IReadOnlyList<ChatMessage> Messages, QuestionK
     /// <summary>Gets the retrieved documents in the order the conversation shows them.</summary>
     public IReadOnlyList<string> Documents { get; init; } = [];
 
-    /// <summary>Gets whether the documents share one message, joined by <see cref="CorpusGenerator.MergedSeparator"/>
+    /// <summary>Gets whether the documents share one message (<see cref="CorpusGenerator.MergeDocuments"/>)
     /// (<see cref="CorpusGenerator.MergedShare"/>), instead of one message each.</summary>
     public bool Merged { get; init; }
 

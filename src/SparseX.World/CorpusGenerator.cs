@@ -93,12 +93,12 @@ public sealed class CorpusGenerator
     public double HintAskedShare { get; init => field = CheckedHintShare(value, nameof(HintAskedShare)); }
 
     /// <summary>Gets the probability that a conversation puts all its documents into one message (user, or tool result),
-    /// joined by a newline, instead of one message each. Between separate messages the chat template's glue
+    /// each ended by a newline (<see cref="MergeDocuments"/>), instead of one message each. Between separate messages the chat template's glue
     /// (<c>&lt;|im_end|&gt;</c>, role markers) is computed afresh in every reuse mode, and a model trained on separate
     /// messages alone resolves "the company above" there as much as in the linking document (naive reuse answers the
     /// right company in 14 of 16 held-out prompts whose linking document's KV was computed after another company's
-    /// introduction, docs/quality.md); merged documents have no glue between them, so the link must be resolved in the
-    /// document's own tokens. For training; 0 (the default) leaves every sample as it was.</summary>
+    /// introduction, docs/quality.md); merged documents have no fresh token between them, so the link must be resolved in
+    /// the document's own tokens. For training; 0 (the default) leaves every sample as it was.</summary>
     public double MergedShare
     {
         get;
@@ -391,8 +391,16 @@ public sealed class CorpusGenerator
         _ => QuestionKind.Alias,
     };
 
-    /// <summary>What joins the documents of a merged conversation (<see cref="MergedShare"/>).</summary>
+    /// <summary>What ends each document of a merged conversation (<see cref="MergedShare"/>).</summary>
     public const string MergedSeparator = "\n";
+
+    /// <summary>Joins documents into one message the merged way: each document followed by <see cref="MergedSeparator"/>.
+    /// The separator ends its document rather than sitting between two, so a reused document's cached tokens include
+    /// it and no freshly computed token stands between two documents: a link from one document to the one before it
+    /// can then only be resolved in the documents' own tokens, which is what naive reuse gets wrong.</summary>
+    /// <param name="documents">The documents, in order.</param>
+    /// <returns>The message content.</returns>
+    public static string MergeDocuments(IEnumerable<string> documents) => string.Concat(documents.Select(d => d + MergedSeparator));
 
     private static Conversation Build(List<Document> docs, List<QuestionAnswer> questions, bool tool, bool merged)
     {
@@ -419,7 +427,7 @@ public sealed class CorpusGenerator
                 at += d.Text.Length + MergedSeparator.Length;
             }
 
-            messages.Add(new(role, string.Join(MergedSeparator, docs.Select(d => d.Text))) { Supervised = supervised });
+            messages.Add(new(role, MergeDocuments(docs.Select(d => d.Text))) { Supervised = supervised });
         }
         else
         {

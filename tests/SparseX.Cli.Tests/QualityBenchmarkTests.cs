@@ -108,7 +108,7 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
     }
 
     [Fact]
-    public void MergedDocumentsAreSegmentsEachWithOnlyTheSeparatorBetween()
+    public void MergedDocumentsAreSegmentsEachEndedByTheSeparatorWithNothingBetween()
     {
         var prompts = new QualityPrompts(demo.Template, demo.Tokenizer, demo.Model.Config.MaxPositionEmbeddings);
         var corpus = new CorpusGenerator(1, CorpusSplit.HeldOut, t => demo.Tokenizer.Encode(t).Length, demo.Model.Config.MaxPositionEmbeddings) { MergedShare = 1 };
@@ -121,14 +121,14 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
             IReadOnlyList<LayoutSegment> segments = q.Evaluated.Segments;
             Assert.Equal(q.Conversation.DocumentCount, segments.Count);
 
-            // One segment per document, the separator's one token between them: together the tokens of the whole
-            // message content, as training tokenizes it.
+            // One segment per document, each ending with the separator's one token and the next starting right after it:
+            // together the tokens of the whole message content, as training tokenizes it.
             int[] content = q.Evaluated.TokenIds[segments[0].Start..segments[^1].End];
-            Assert.Equal(demo.Tokenizer.Encode(string.Join(CorpusGenerator.MergedSeparator, q.Conversation.Documents)), content);
-            for (int d = 1; d < segments.Count; d++)
+            Assert.Equal(demo.Tokenizer.Encode(CorpusGenerator.MergeDocuments(q.Conversation.Documents)), content);
+            for (int d = 0; d < segments.Count; d++)
             {
-                Assert.Equal(segments[d - 1].End + 1, segments[d].Start);
-                Assert.Equal(separator[0], q.Evaluated.TokenIds[segments[d - 1].End]);
+                Assert.True(d == 0 || segments[d - 1].End == segments[d].Start);
+                Assert.Equal(separator[0], q.Evaluated.TokenIds[segments[d].End - 1]);
             }
 
             // The warm-ups merge their documents too, and cache every one elsewhere.

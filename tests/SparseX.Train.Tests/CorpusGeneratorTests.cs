@@ -264,9 +264,9 @@ public class CorpusGeneratorTests
             Assert.Equal(a.UsesTool, b.UsesTool);
             tools += b.UsesTool ? 1 : 0;
 
-            // One message holds every document, joined by the separator, in the role the separate ones have.
+            // One message holds every document, each ended by the separator, in the role the separate ones have.
             string role = a.UsesTool ? "tool" : "user";
-            ChatMessage docs = Assert.Single(b.Messages, m => m.Content == string.Join(CorpusGenerator.MergedSeparator, a.Documents));
+            ChatMessage docs = Assert.Single(b.Messages, m => m.Content == string.Concat(a.Documents.Select(d => d + "\n")));
             Assert.Equal(role, docs.Role);
             Assert.Equal(a.Messages.Count - a.DocumentCount + 1, b.Messages.Count);
 

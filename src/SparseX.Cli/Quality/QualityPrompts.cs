@@ -104,7 +104,7 @@ internal sealed class QualityPrompts
         }
 
         messages.AddRange(conversation.Merged
-            ? [new ChatMessage(role, string.Join(CorpusGenerator.MergedSeparator, documents))]
+            ? [new ChatMessage(role, CorpusGenerator.MergeDocuments(documents))]
             : documents.Select(d => new ChatMessage(role, d)));
         if (conversation.UsesTool)
         {
@@ -127,10 +127,16 @@ internal sealed class QualityPrompts
         var spans = new List<PromptSpan>();
         foreach (TemplateSpan span in rendering.Spans)
         {
-            // A merged message's documents (their text never holds the separator) are segments each, the separator plain.
-            string[] parts = span.Kind == TemplateSpanKind.MessageContent && messages[span.MessageIndex].Role != "system"
-                ? span.Text.Split(CorpusGenerator.MergedSeparator)
-                : [];
+            // A message holds one document, or (merged) several, each ended by the separator, which its segment keeps.
+            string[] parts = [];
+            string end = "";
+            if (span.Kind == TemplateSpanKind.MessageContent && messages[span.MessageIndex].Role != "system")
+            {
+                bool merged = span.Text.EndsWith(CorpusGenerator.MergedSeparator, StringComparison.Ordinal);
+                end = merged ? CorpusGenerator.MergedSeparator : "";
+                parts = merged ? span.Text[..^end.Length].Split(CorpusGenerator.MergedSeparator) : [span.Text];
+            }
+
             if (parts.Length == 0 || !parts.All(isDocument.Contains))
             {
                 spans.Add(PromptSpan.Plain(span.Text));
@@ -139,12 +145,7 @@ internal sealed class QualityPrompts
 
             for (int p = 0; p < parts.Length; p++)
             {
-                if (p > 0)
-                {
-                    spans.Add(PromptSpan.Plain(CorpusGenerator.MergedSeparator));
-                }
-
-                spans.Add(PromptSpan.Segment(SegmentKind.Document, parts[p], $"doc-{span.MessageIndex}-{p}"));
+                spans.Add(PromptSpan.Segment(SegmentKind.Document, parts[p] + end, $"doc-{span.MessageIndex}-{p}"));
             }
         }
 

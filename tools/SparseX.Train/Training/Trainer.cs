@@ -272,6 +272,14 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         var train = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, Math.Min(256, options.EvalQuestions)).Select(i => trainNames.Sample(10_000_000 + i)).ToList(), compute);
         log.WriteLine($"final: step {step}, held-out exact match {heldOut.Accuracy:P1} ({options.EvalQuestions} questions; "
             + string.Join(", ", heldOut.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}")) + $"), train-split {train.Accuracy:P1}");
+        if (options.MergedShare > 0)
+        {
+            // A run that trains on merged documents is also measured on them (the line avoids the words the sweep ranks by).
+            var mergedGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context, version: options.World) { MergedShare = 1 };
+            var merged = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, options.EvalQuestions).Select(i => mergedGen.Sample(i)).ToList(), compute);
+            log.WriteLine($"final: merged documents, exact match {merged.Accuracy:P1} ({options.EvalQuestions} held-out questions; "
+                + string.Join(", ", merged.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}")) + ")");
+        }
 
         var summary = new JsonObject
         {
