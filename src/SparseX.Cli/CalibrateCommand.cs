@@ -91,7 +91,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         using HfTokenizer tokenizer = HfTokenizer.FromDirectory(settings.Model);
         ChatTemplate template = ChatTemplate.FromDirectory(settings.Model);
         IReadOnlyList<QualityConfiguration> grid = SelectionLayerCalibration.Grid(model.NumLayers, p.Budget, p.FullLayers, p.BoundaryTokens);
-        var options = new QualityOptions(p.Seed, p.Questions, grid, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds, Merged: settings.Merged);
+        var options = new QualityOptions(p.Seed, p.Questions, grid, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds, Merged: settings.Merged, Isolated: settings.Isolated);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<QualityResult> results = HeldOutQuestionSettings.RunWithProgress(new QualityBenchmark(model, tokenizer, template), options, $"layers {p.FullLayers - 1}..{model.NumLayers - 1}");
 

@@ -28,8 +28,12 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
     public string? Kinds { get; init; }
 
     [CommandOption("--merged")]
-    [Description("Every conversation's documents share one message (each still its own segment): no template glue between them.")]
+    [Description("Every conversation's documents share one message, each its own segment ended by a newline: no token between two documents is computed afresh.")]
     public bool Merged { get; init; }
+
+    [CommandOption("--isolated")]
+    [Description("Cache each document in a warm-up request of its own (system prompt, that document, a question), as systems that precompute chunks independently do; default: shuffled warm-ups among other documents.")]
+    public bool Isolated { get; init; }
 
     [CommandOption("--threads <N>")]
     [Description("Torch CPU threads (default: Torch's).")]

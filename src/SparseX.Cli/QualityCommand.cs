@@ -193,7 +193,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             ? $"layer {named}"
             : model.ReuseCalibration is { } calibration ? $"calibrated layer {calibration.SelectionLayer} ({ReuseCalibration.FileName}; F − 1 where F − 1 is later)" : "F − 1";
         var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens, p.SelectionLayer);
-        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds, Merged: settings.Merged);
+        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds, Merged: settings.Merged, Isolated: settings.Isolated);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();
         using StreamWriter? answers = settings.Answers is null ? null : new StreamWriter(settings.Answers);
@@ -202,7 +202,8 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         double wall = clock.Elapsed.TotalSeconds;
 
         string modelName = settings.ModelName;
-        string kinds = (p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})") + (settings.Merged ? " · documents merged" : string.Empty);
+        string kinds = (p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})") + (settings.Merged ? " · documents merged" : string.Empty)
+            + (settings.Isolated ? " · documents cached alone" : string.Empty);
         string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds} · seed {p.Seed} · Sparse-Q ranks at {selection}";
         AnsiConsole.Write(QualityReport.Table(results, title));
         string command = HeldOutQuestionSettings.CommandLine;
@@ -218,6 +219,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             questions = p.Questions,
             kinds = p.Kinds?.Select(k => k.ToString()).ToArray(),
             merged = settings.Merged,
+            isolated = settings.Isolated,
             max_new_tokens = p.MaxNewTokens,
             world_version = (int)options.World,
             date = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),

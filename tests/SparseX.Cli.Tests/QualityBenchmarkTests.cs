@@ -79,6 +79,35 @@ public class QualityBenchmarkTests(DemoModel demo) : IClassFixture<DemoModel>
     }
 
     [Fact]
+    public void IsolatedWarmUpsCacheEachDocumentAloneAfterTheOtherSystemPrompt()
+    {
+        var prompts = new QualityPrompts(demo.Template, demo.Tokenizer, demo.Model.Config.MaxPositionEmbeddings);
+        foreach (bool merged in new[] { false, true })
+        {
+            var corpus = new CorpusGenerator(1, CorpusSplit.HeldOut, t => demo.Tokenizer.Encode(t).Length, demo.Model.Config.MaxPositionEmbeddings) { MergedShare = merged ? 1 : 0 };
+            for (int i = 0; i < 3; i++)
+            {
+                QualityQuestion q = prompts.Build(corpus, i, ids => string.Join(",", ids), isolated: true);
+                QualityQuestion shuffled = prompts.Build(corpus, i, ids => string.Join(",", ids));
+                Assert.Equal(shuffled.Evaluated.TokenIds, q.Evaluated.TokenIds);
+
+                // One warm-up per document, holding that document alone (no neighbour's KV shapes its cached KV), with
+                // the same segment tokens as the evaluated request's.
+                Assert.Equal(q.Conversation.DocumentCount, q.WarmUps.Count);
+                Assert.All(q.WarmUpOrders, o => Assert.Single(o));
+                Assert.Equal(Enumerable.Range(0, q.Conversation.DocumentCount), q.WarmUpOrders.Select(o => o[0]).Order());
+                foreach (LayoutSegment doc in q.Evaluated.Segments)
+                {
+                    RequestLayout warmUp = Assert.Single(q.WarmUps, w => w.Segments.Any(s => s.Key == doc.Key));
+                    LayoutSegment cached = Assert.Single(warmUp.Segments);
+                    Assert.Equal(q.Evaluated.TokenIds[doc.Start..doc.End], warmUp.TokenIds[cached.Start..cached.End]);
+                    Assert.True(CommonPrefix(warmUp.TokenIds, q.Evaluated.TokenIds) < 16);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void WarmUpsCacheEveryDocumentInAnotherContext()
     {
         var prompts = new QualityPrompts(demo.Template, demo.Tokenizer, demo.Model.Config.MaxPositionEmbeddings);

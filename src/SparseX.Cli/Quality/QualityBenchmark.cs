@@ -60,7 +60,7 @@ internal sealed class QualityBenchmark
         for (int q = 0; q < options.Questions; q++, index++)
         {
             index = NextIndex(corpus, index, options.Kinds);
-            QualityAnswers given = RunQuestion(corpus, index, tallies, options.MaxNewTokens);
+            QualityAnswers given = RunQuestion(corpus, index, tallies, options.MaxNewTokens, options.Isolated);
             answers?.Invoke(given);
             progress?.Invoke(q + 1, options.Questions);
         }
@@ -87,11 +87,11 @@ internal sealed class QualityBenchmark
         throw new InvalidOperationException($"No question of the kinds {string.Join(", ", kinds)} in 10,000 samples from {index} on.");
     }
 
-    private QualityAnswers RunQuestion(CorpusGenerator corpus, long index, List<QualityTally> tallies, int maxNewTokens)
+    private QualityAnswers RunQuestion(CorpusGenerator corpus, long index, List<QualityTally> tallies, int maxNewTokens, bool isolated)
     {
         using var scope = NewDisposeScope();
         using var harness = new ReuseHarness(_model, blockSize: 16, blocks: 512, segmentBytes: 256L * 1024 * 1024);
-        QualityQuestion question = _prompts.Build(corpus, index, ids => harness.Segments.KeyOf("default", ids));
+        QualityQuestion question = _prompts.Build(corpus, index, ids => harness.Segments.KeyOf("default", ids), isolated);
 
         // 1. Earlier requests put the documents into the segment store (other order, other prefix, other neighbours).
         foreach (RequestLayout warmUp in question.WarmUps)

@@ -11,7 +11,10 @@ namespace SparseX.Cli.Quality;
 /// <param name="Kinds">Only questions of these kinds (null: every kind), e.g. the ones whose answer depends on another
 /// document's KV.</param>
 /// <param name="Merged">Every conversation's documents share one message (<see cref="SparseX.World.CorpusGenerator.MergedShare"/>),
-/// each still its own segment, with only the separator between them computed in every mode.</param>
+/// each still its own segment and ended by the separator: no token between two documents is computed afresh.</param>
+/// <param name="Isolated">Each document's KV is cached by a warm-up request of its own (system prompt, that document,
+/// a question), as systems that precompute every chunk independently do, instead of in shuffled warm-ups among other
+/// documents.</param>
 internal sealed record QualityOptions(
     int Seed,
     int Questions,
@@ -20,4 +23,5 @@ internal sealed record QualityOptions(
     int? MaxPromptTokens = null,
     SparseX.World.WorldVersion World = SparseX.World.WorldVersion.V1,
     IReadOnlyCollection<SparseX.World.QuestionKind>? Kinds = null,
-    bool Merged = false);
+    bool Merged = false,
+    bool Isolated = false);

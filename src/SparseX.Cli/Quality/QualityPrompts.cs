@@ -34,8 +34,9 @@ internal sealed class QualityPrompts
     /// <param name="corpus">The held-out corpus.</param>
     /// <param name="index">The sample index.</param>
     /// <param name="keyOf">The segment store's content key (<see cref="SparseX.Engine.Cache.SegmentStore.KeyOf"/>).</param>
+    /// <param name="isolated">Cache each document in a warm-up of its own (<see cref="QualityOptions.Isolated"/>).</param>
     /// <returns>The question with its evaluated request and warm-ups.</returns>
-    public QualityQuestion Build(CorpusGenerator corpus, long index, Func<int[], string> keyOf)
+    public QualityQuestion Build(CorpusGenerator corpus, long index, Func<int[], string> keyOf, bool isolated = false)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         Conversation conversation = corpus.Sample(index);
@@ -51,7 +52,10 @@ internal sealed class QualityPrompts
         int otherHalf = (others.Length + 1) / 2;
         var warmUps = new List<RequestLayout>();
         var orders = new List<int[]>();
-        foreach ((string[] mine, string[] theirs) in new[] { (own[..half], others[..otherHalf]), (own[half..], others[otherHalf..]) })
+        IEnumerable<(string[] Mine, string[] Theirs)> parts = isolated
+            ? own.Select(d => (new[] { d }, Array.Empty<string>()))
+            : [(own[..half], others[..otherHalf]), (own[half..], others[otherHalf..])];
+        foreach ((string[] mine, string[] theirs) in parts)
         {
             if (mine.Length > 0)
             {
