@@ -18,31 +18,40 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     private const int Questions = 24;
     private const int Seed = 1;
 
-    // Measured on the committed model (S5, V5 world, calibrated selection layer 3; 2026-11-28, CPU fp32, 24 questions):
-    // FullPrefill EM 95.8%; naive (None, F=1) EM 95.8% KL 0.342; SparseQ r=0.15 F=2 ranked at F − 1, m=0 EM 95.8% KL 0.340
-    // oracle recall 0.22, m=2 EM 91.7% KL 0.165 recall 0.28; the default policy (SparseQ r=0.15 F=2 m=2 ranked at the
-    // calibrated layer 3) EM 95.8% KL 0.0087 recall 0.34; SegmentHeads r=0.15 F=2 EM 100% KL 0.0285 recall 0.36. On
-    // these 24 questions naive reuse loses no answer (it does on the CompanyAbove set below), but it moves the
-    // first-token distribution; ranked at F − 1 Sparse-Q moves it back little without the documents' first tokens and
-    // half-way with them, ranked at the calibrated layer nearly all the way. The thresholds sit a little under (EM,
-    // recall) or over (KL) those values; raise them when a better model replaces models/sparsex-demo.
-    private const double MinFullPrefillExactMatch = 0.9;
-    private const double MinNaiveKl = 0.28;
-    private const double MaxNaiveKl = 0.42;
-    private const double MaxSparseQKl = 0.42;
-    private const double MinSparseQOracleRecall = 0.2;
-    private const double MaxLastFullPolicyKl = 0.2;
-    private const double MinDefaultPolicyExactMatch = 0.9;
-    private const double MaxDefaultPolicyKl = 0.012;
-    private const double MinDefaultPolicyOracleRecall = 0.31;
-    private const double MaxSegmentHeadsKl = 0.035;
+    // Measured on the committed model (M10, V10 world, calibrated selection layer 4; 2026-11-28, CPU fp32, 24 questions):
+    // FullPrefill EM 100%; naive (None, F=1) EM 95.8% KL 0.00305; SparseQ r=0.15 F=2 ranked at F − 1, m=0 EM 95.8% KL
+    // 0.00203 oracle recall 0.27, m=2 EM 100% KL 0.00189 recall 0.32; the default policy (SparseQ r=0.15 F=2 m=2 ranked at
+    // the calibrated layer 4) EM 100% KL 0.00006 recall 0.32; SegmentHeads r=0.15 F=2 EM 100% KL 0.00013 recall 0.26. On
+    // these 24 questions naive reuse loses one answer and hardly moves the others (M10 answers most links at question
+    // time; the CompanyAbove sets below move far); ranked at F − 1 Sparse-Q moves it back a little, ranked at the
+    // calibrated layer nearly all the way. The thresholds sit a little under (EM, recall) or over (KL) those values;
+    // raise them when a better model replaces models/sparsex-demo.
+    private const double MinFullPrefillExactMatch = 0.95;
+    private const double MinNaiveKl = 0.0025;
+    private const double MaxNaiveKl = 0.004;
+    private const double MaxSparseQKl = 0.0025;
+    private const double MinSparseQOracleRecall = 0.24;
+    private const double MaxLastFullPolicyKl = 0.0023;
+    private const double MinDefaultPolicyExactMatch = 0.95;
+    private const double MaxDefaultPolicyKl = 0.0002;
+    private const double MinDefaultPolicyOracleRecall = 0.29;
+    private const double MaxSegmentHeadsKl = 0.0004;
 
-    // CompanyAbove, 32 questions (below): FullPrefill EM 87.5%; naive EM 68.8%, KL 0.677; ranked at F − 1 (m = 2) EM 78.1%,
-    // KL 0.551; the default policy (calibrated layer 3) EM 87.5%, KL 0.0020.
-    private const double MinCompanyFullExactMatch = 0.8;
-    private const double MinCompanyNaiveLoss = 0.15;
-    private const double MinCompanyNaiveKl = 0.55;
-    private const double MaxCompanyPolicyKl = 0.005;
+    // CompanyAbove, 32 questions, separate messages, shuffled warm-ups (below): FullPrefill EM 96.9%; naive EM 81.3%, KL
+    // 1.605; ranked at F − 1 (m = 2) EM 84.4%, KL 1.287; the default policy (calibrated layer 4) EM 100%, KL 0.0890.
+    private const double MinCompanyFullExactMatch = 0.9;
+    private const double MinCompanyNaiveLoss = 0.12;
+    private const double MinCompanyNaiveKl = 1.2;
+    private const double MaxCompanyPolicyKl = 0.12;
+
+    // CompanyAbove, 32 questions, merged documents each cached alone (the last test): FullPrefill EM 100%; naive EM 62.5%,
+    // KL 4.17; the default policy EM 96.9%, KL 0.0913; KvDeviation r=0.15 F=2 m=2 EM 81.3%, KL 1.38; SegmentHeads r=0.15 F=2
+    // EM 100%, KL 0.0213 (on these questions the lowest: every linking sentence opens its document).
+    private const double MinAloneFullExactMatch = 0.95;
+    private const double MinAloneNaiveLoss = 0.3;
+    private const double MinAloneNaiveKl = 3.5;
+    private const double MaxAlonePolicyKl = 0.11;
+    private const double MaxAloneHeadsKl = 0.03;
 
     [Fact]
     public void DemoModelSubsetMeetsThresholds()
@@ -67,7 +76,7 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
         Assert.True(full.ExactMatch >= MinFullPrefillExactMatch, measured);
 
         // Naive reuse (KV cached after other neighbours) moves the answer distribution; Sparse-Q ranked at F − 1 moves it
-        // back a little, recomputing the documents' first tokens too half of it, and ranking at the calibrated layer
+        // back a little, recomputing the documents' first tokens too a little more, and ranking at the calibrated layer
         // almost all of it.
         Assert.InRange(naive.FirstTokenKl, MinNaiveKl, MaxNaiveKl);
         Assert.True(sparseQ.FirstTokenKl <= MaxSparseQKl && sparseQ.FirstTokenKl < naive.FirstTokenKl, measured);
@@ -84,7 +93,7 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     /// The kind whose answer sits in another document's KV ("The X was launched by the company above ."): the first 32
     /// held-out CompanyAbove questions (<c>sparsex quality --kinds CompanyAbove --questions 32 --modes FullPrefill,Reuse
     /// --selectors None,SparseQ --budgets 0.15 --full-layers 1,2 --boundary-tokens 2</c>, and the same with
-    /// <c>--modes Reuse --selectors SparseQ --full-layers 2 --selection-layer last-full</c>). Measured on the committed model (S5,
+    /// <c>--modes Reuse --selectors SparseQ --full-layers 2 --selection-layer last-full</c>). Measured on the committed model (M10,
     /// 2026-11-28): see the constants above.
     /// </summary>
     [Fact]
@@ -113,5 +122,41 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
         Assert.True(lastFull.FirstTokenKl < naive.FirstTokenKl, measured);
         Assert.True(policy.ExactMatch >= full.ExactMatch - 0.1 && policy.ExactMatch > naive.ExactMatch, measured);
         Assert.True(policy.FirstTokenKl <= MaxCompanyPolicyKl && policy.FirstTokenKl < lastFull.FirstTokenKl, measured);
+    }
+
+    /// <summary>
+    /// The kind whose answer sits in another document's KV ("The X was launched by the company above ."), in the setting
+    /// where that KV is wrong for certain: the first 32 held-out CompanyAbove questions with the documents merged into one
+    /// message (no freshly computed token between them) and each cached alone beforehand (<c>sparsex quality --kinds
+    /// CompanyAbove --questions 32 --merged --isolated --modes FullPrefill,Reuse --selectors None,SparseQ,SegmentHeads,KvDeviation
+    /// --budgets 0.15 --full-layers 1,2 --boundary-tokens 2</c>). Measured on the committed model: see the constants above.
+    /// </summary>
+    [Fact]
+    public void CompanyAboveCachedAloneSeparatesNaiveReuseFromTheDefaultPolicy()
+    {
+        const int questions = 32;
+        QualityConfiguration[] grid =
+        [
+            new(ReuseMode.FullPrefill),
+            new(ReuseMode.Reuse, SelectorKind.None, 0, 1),
+            new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2),
+            new(ReuseMode.Reuse, SelectorKind.KvDeviation, 0.15, 2, BoundaryTokens: 2),
+            new(ReuseMode.Reuse, SelectorKind.SegmentHeads, 0.15, 2),
+        ];
+        var options = new QualityOptions(Seed, questions, grid, World: demo.World, Kinds: [QuestionKind.CompanyAbove], Merged: true, Isolated: true);
+        var results = demo.Benchmark().Run(options);
+        QualityResult full = results[0], naive = results[1], policy = results[2], deviation = results[3], heads = results[4];
+        string measured = string.Join("; ", results.Select(r => $"{r.Name}: EM {r.ExactMatch:0.000}, KL {r.FirstTokenKl:0.00000}"));
+
+        Assert.All(results, r => Assert.Equal(questions, r.QuestionsByKind[nameof(QuestionKind.CompanyAbove)]));
+        Assert.True(full.ExactMatch >= MinAloneFullExactMatch, measured);
+
+        // Cached with no document before it, "the company above" resolved to nothing: naive reuse loses answers and its
+        // first-token distribution moves far; the default policy recovers them, KvDeviation at the same budget less.
+        Assert.True(full.ExactMatch - naive.ExactMatch >= MinAloneNaiveLoss, measured);
+        Assert.True(naive.FirstTokenKl >= MinAloneNaiveKl, measured);
+        Assert.True(policy.ExactMatch >= full.ExactMatch - 0.05 && policy.ExactMatch > naive.ExactMatch, measured);
+        Assert.True(policy.FirstTokenKl <= MaxAlonePolicyKl && policy.FirstTokenKl < deviation.FirstTokenKl, measured);
+        Assert.True(heads.FirstTokenKl <= MaxAloneHeadsKl, measured);
     }
 }
