@@ -97,8 +97,8 @@ public sealed class CorpusGenerator
     /// (<c>&lt;|im_end|&gt;</c>, role markers) is computed afresh in every reuse mode, and a model trained on separate
     /// messages alone resolves "the company above" there as much as in the linking document (naive reuse answers the
     /// right company in 14 of 16 held-out prompts whose linking document's KV was computed after another company's
-    /// introduction, docs/quality.md); merged documents have no fresh token between them, so the link must be resolved in
-    /// the document's own tokens. For training; 0 (the default) leaves every sample as it was.</summary>
+    /// introduction, docs/quality.md); merged documents have no fresh token between them, so the link cannot be resolved in
+    /// glue between documents. For training; 0 (the default) leaves every sample as it was.</summary>
     public double MergedShare
     {
         get;
@@ -397,7 +397,8 @@ public sealed class CorpusGenerator
     /// <summary>Joins documents into one message the merged way: each document followed by <see cref="MergedSeparator"/>.
     /// The separator ends its document rather than sitting between two, so a reused document's cached tokens include
     /// it and no freshly computed token stands between two documents: a link from one document to the one before it
-    /// can then only be resolved in the documents' own tokens, which is what naive reuse gets wrong.</summary>
+    /// cannot be resolved in recomputed glue between them (the question's tokens, computed afresh, still see every
+    /// document, and the committed model resolves most links there: docs/quality.md).</summary>
     /// <param name="documents">The documents, in order.</param>
     /// <returns>The message content.</returns>
     public static string MergeDocuments(IEnumerable<string> documents) => string.Concat(documents.Select(d => d + MergedSeparator));
