@@ -130,7 +130,7 @@ public sealed class CorpusGenerator
         bool v2 = Version >= WorldVersion.V2;
         bool v3 = Version == WorldVersion.V3;
         bool v4 = Version >= WorldVersion.V4;
-        bool keyFirst = Version >= WorldVersion.V5, v10 = Version == WorldVersion.V10;
+        bool keyFirst = Version >= WorldVersion.V5, v10 = Version >= WorldVersion.V10;
         bool keyLast = Version is >= WorldVersion.V6 and <= WorldVersion.V9, v8 = Version is WorldVersion.V8 or WorldVersion.V9, v9 = Version == WorldVersion.V9;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
@@ -316,7 +316,7 @@ public sealed class CorpusGenerator
         int minFillers = (int)Math.Round(3 * difficulty), maxFillers = 2 + (int)Math.Round(12 * difficulty);
         foreach (Document d in docs)
         {
-            AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities, firstAt: v3 ? 0 : 1);
+            AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities, firstAt: v3 || Version == WorldVersion.V11 ? 0 : 1);
             d.Sentences.AddRange(d.Echoes.Select(e => (e, false)));
             d.Sentences.AddRange(d.Summaries.Select(e => (e, true)));
             d.Sentences.AddRange(d.Hints.Select(h => (h.Sentence, false)));

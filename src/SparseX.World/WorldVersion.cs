@@ -81,4 +81,11 @@ public enum WorldVersion
     /// engineer before the only linking document is the answer where the lone engineer is not, as a company before the
     /// only launching document is in every world. Uses no word V2 does not.</summary>
     V10 = 10,
+
+    /// <summary>V10 with filler sentences that may precede a document's first key sentence (V3's placement): a linking
+    /// sentence ("The X was launched by the company above .") then sits anywhere in its document instead of opening it,
+    /// so recomputing each reused document's first tokens (EPIC-style <c>SegmentHeads</c>) no longer recomputes the
+    /// tokens that a wrong neighbour spoiled by construction. Same questions as V10 for the same seed otherwise; uses no
+    /// word V2 does not.</summary>
+    V11 = 11,
 }

@@ -429,6 +429,35 @@ public class CorpusGeneratorTests
         Assert.True(unlinkedConversations > 50 && oneLinkAmongSeveral > 30, $"{unlinkedConversations} with an engineer without a project, {oneLinkAmongSeveral} with one link among several engineers");
     }
 
+    [Fact]
+    public void VersionElevenIsVersionTenWithLinksThatNeedNotOpenTheirDocument()
+    {
+        var v10 = new CorpusGenerator(23, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V10);
+        var v11 = new CorpusGenerator(23, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V11);
+        int links = 0, opening = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            Conversation a = v10.Sample(i, difficulty: 1, maxQuestions: 4), b = v11.Sample(i, difficulty: 1, maxQuestions: 4);
+            Assert.Equal(a.Questions, b.Questions);
+            Assert.Equal(a.DocumentCount, b.DocumentCount);
+            for (int d = 0; d < b.DocumentCount; d++)
+            {
+                // The same key sentences in the same documents; only where the fillers go differs.
+                string link = Array.Find(a.Documents[d].Split(" . "), x => x.EndsWith("by the person above", StringComparison.Ordinal) || x.EndsWith("by the company above", StringComparison.Ordinal)) ?? string.Empty;
+                if (link.Length > 0)
+                {
+                    Assert.StartsWith(link, a.Documents[d], StringComparison.Ordinal);
+                    Assert.Contains(link + " .", b.Documents[d], StringComparison.Ordinal);
+                    links++;
+                    opening += b.Documents[d].StartsWith(link, StringComparison.Ordinal) ? 1 : 0;
+                }
+            }
+        }
+
+        // Most V11 linking sentences follow a filler (at difficulty 1 a document has 3–14 fillers).
+        Assert.True(links > 100 && opening < links / 3, $"{opening} of {links} linking sentences open their document");
+    }
+
     /// <summary>How many engineers a rendered conversation introduces ("P is an engineer from CITY .").</summary>
     private static int Engineers(string text) => System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
 
