@@ -99,19 +99,14 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     [Fact]
     public void CompanyAboveSeparatesNaiveReuseFromTheDefaultPolicy()
     {
-        const int questions = 32;
-        QualityConfiguration[] grid =
+        var (results, measured) = RunCompanyAbove(
         [
             new(ReuseMode.FullPrefill),
             new(ReuseMode.Reuse, SelectorKind.None, 0, 1),
             new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2, SelectionLayer: 1),
             new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2),
-        ];
-        var results = demo.Benchmark().Run(new QualityOptions(Seed, questions, grid, World: demo.World, Kinds: [QuestionKind.CompanyAbove]));
+        ], mergedAndAlone: false);
         QualityResult full = results[0], naive = results[1], lastFull = results[2], policy = results[3];
-        string measured = string.Join("; ", results.Select(r => $"{r.Name}: EM {r.ExactMatch:0.000}, KL {r.FirstTokenKl:0.00000}"));
-
-        Assert.All(results, r => Assert.Equal(questions, r.QuestionsByKind[nameof(QuestionKind.CompanyAbove)]));
         Assert.True(full.ExactMatch >= MinCompanyFullExactMatch, measured);
 
         // Cached after the wrong neighbour, "the company above" names the wrong company: naive reuse loses answers and its
@@ -134,21 +129,15 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     [Fact]
     public void CompanyAboveCachedAloneSeparatesNaiveReuseFromTheDefaultPolicy()
     {
-        const int questions = 32;
-        QualityConfiguration[] grid =
+        var (results, measured) = RunCompanyAbove(
         [
             new(ReuseMode.FullPrefill),
             new(ReuseMode.Reuse, SelectorKind.None, 0, 1),
             new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2),
             new(ReuseMode.Reuse, SelectorKind.KvDeviation, 0.15, 2, BoundaryTokens: 2),
             new(ReuseMode.Reuse, SelectorKind.SegmentHeads, 0.15, 2),
-        ];
-        var options = new QualityOptions(Seed, questions, grid, World: demo.World, Kinds: [QuestionKind.CompanyAbove], Merged: true, Isolated: true);
-        var results = demo.Benchmark().Run(options);
+        ], mergedAndAlone: true);
         QualityResult full = results[0], naive = results[1], policy = results[2], deviation = results[3], heads = results[4];
-        string measured = string.Join("; ", results.Select(r => $"{r.Name}: EM {r.ExactMatch:0.000}, KL {r.FirstTokenKl:0.00000}"));
-
-        Assert.All(results, r => Assert.Equal(questions, r.QuestionsByKind[nameof(QuestionKind.CompanyAbove)]));
         Assert.True(full.ExactMatch >= MinAloneFullExactMatch, measured);
 
         // Cached with no document before it, "the company above" resolved to nothing: naive reuse loses answers and its
@@ -158,5 +147,16 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
         Assert.True(policy.ExactMatch >= full.ExactMatch - 0.05 && policy.ExactMatch > naive.ExactMatch, measured);
         Assert.True(policy.FirstTokenKl <= MaxAlonePolicyKl && policy.FirstTokenKl < deviation.FirstTokenKl, measured);
         Assert.True(heads.FirstTokenKl <= MaxAloneHeadsKl, measured);
+    }
+
+    /// <summary>Runs <paramref name="grid"/> on the first 32 held-out CompanyAbove questions (merged and each cached alone,
+    /// or the default format), checks every configuration saw all of them, and describes what was measured.</summary>
+    private (IReadOnlyList<QualityResult> Results, string Measured) RunCompanyAbove(QualityConfiguration[] grid, bool mergedAndAlone)
+    {
+        const int questions = 32;
+        var options = new QualityOptions(Seed, questions, grid, World: demo.World, Kinds: [QuestionKind.CompanyAbove], Merged: mergedAndAlone, Isolated: mergedAndAlone);
+        IReadOnlyList<QualityResult> results = demo.Benchmark().Run(options);
+        Assert.All(results, r => Assert.Equal(questions, r.QuestionsByKind[nameof(QuestionKind.CompanyAbove)]));
+        return (results, string.Join("; ", results.Select(r => $"{r.Name}: EM {r.ExactMatch:0.000}, KL {r.FirstTokenKl:0.00000}")));
     }
 }

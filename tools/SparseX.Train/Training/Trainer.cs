@@ -271,14 +271,14 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
         var trainNames = new CorpusGenerator(options.Seed, CorpusSplit.Train, Count, options.Context, version: options.World);
         var train = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, Math.Min(256, options.EvalQuestions)).Select(i => trainNames.Sample(10_000_000 + i)).ToList(), compute);
         log.WriteLine($"final: step {step}, held-out exact match {heldOut.Accuracy:P1} ({options.EvalQuestions} questions; "
-            + string.Join(", ", heldOut.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}")) + $"), train-split {train.Accuracy:P1}");
+            + PerKind(heldOut.PerKind) + $"), train-split {train.Accuracy:P1}");
         if (options.MergedShare > 0)
         {
             // A run that trains on merged documents is also measured on them (the line avoids the words the sweep ranks by).
             var mergedGen = new CorpusGenerator(options.Seed, CorpusSplit.HeldOut, Count, options.Context, version: options.World) { MergedShare = 1 };
             var merged = Evaluator.ExactMatch(model, encoder, Enumerable.Range(0, options.EvalQuestions).Select(i => mergedGen.Sample(i)).ToList(), compute);
             log.WriteLine($"final: merged documents, exact match {merged.Accuracy:P1} ({options.EvalQuestions} held-out questions; "
-                + string.Join(", ", merged.PerKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}")) + ")");
+                + PerKind(merged.PerKind) + ")");
         }
 
         var summary = new JsonObject
@@ -386,6 +386,9 @@ public sealed class Trainer(TrainOptions options, TextWriter log)
 
     /// <summary>Writes prompts for the transformers check (hf_check.py): a held-out question with its generation
     /// prompt (<c>chat</c>, with the expected answer) and the first 44 tokens of another (<c>short</c>).</summary>
+    /// <summary>Exact match per question kind, as the final evaluation lines print it.</summary>
+    private static string PerKind(Dictionary<QuestionKind, double> perKind) => string.Join(", ", perKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:P1}"));
+
     private static void WriteCheckPrompts(HfTokenizer tok, CorpusGenerator heldOut, string path)
     {
         Conversation chat = heldOut.Sample(0);
