@@ -132,6 +132,7 @@ public sealed class CorpusGenerator
         bool v4 = Version >= WorldVersion.V4;
         bool keyFirst = Version >= WorldVersion.V5, v10 = Version >= WorldVersion.V10;
         bool keyLast = Version is >= WorldVersion.V6 and <= WorldVersion.V9, v8 = Version is WorldVersion.V8 or WorldVersion.V9, v9 = Version == WorldVersion.V9;
+        bool v12 = Version >= WorldVersion.V12;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
         int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
@@ -155,13 +156,14 @@ public sealed class CorpusGenerator
         // "also known as"); V3 gives each company the alias of another stem, so only the introduction links them.
         string[] aliases = v3 ? DrawAliases(companies, rng) : companies.Select(EntityPool.Alias).ToArray();
 
-        QuestionKind kind = DrawKind(rng);
+        QuestionKind kind = DrawKind(rng, v12);
         int target = rng.Next(nCompanies);
 
         // V8 names a product by its stem alone (the question's last word is then its key, as in every other question) and
         // never has exactly one launching document, which a question could otherwise find without reading its key.
         string Named(string product) => v8 ? product.Split(' ')[0] : product;
-        bool[]? launches = v8 ? DrawLaunches(nCompanies, kind == QuestionKind.CompanyAbove ? target : -1, rng) : null;
+        bool companyLinked = kind is QuestionKind.CompanyAbove or QuestionKind.CompanyAboveFounder;
+        bool[]? launches = v8 ? DrawLaunches(nCompanies, companyLinked ? target : -1, rng) : null;
         var units = new List<List<Document>>();
         var asked = new List<QuestionAnswer>();
         var hints = new List<(Document Doc, QuestionAnswer Fact, string Sentence)>();
@@ -202,7 +204,7 @@ public sealed class CorpusGenerator
             Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company is based in {cities[i]} ?", c, cities[i]) : new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c), v4 ? null : basedIn);
             Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company was founded by {Founder(i)} ?", c, Founder(i)) : new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c), v4 ? null : foundedBy);
             var unit = new List<Document> { intro };
-            if (launches?[i] ?? ((kind == QuestionKind.CompanyAbove && i == target) || rng.Next(2) == 0))
+            if (launches?[i] ?? ((companyLinked && i == target) || rng.Next(2) == 0))
             {
                 var launch = new Document();
                 if (v9)
@@ -215,6 +217,10 @@ public sealed class CorpusGenerator
                     string product = Named(products[i]);
                     launch.Key(keyFirst ? $"The {product} was launched by the company above ." : $"The company above launched the {product} .");
                     Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {product} ?", c, product), $"The {product} was launched by {c} .");
+                    if (v12)
+                    {
+                        Ask(launch, new(QuestionKind.CompanyAboveFounder, $"Who founded the company that launched the {product} ?", Founder(i), product), $"The company that launched the {product} was founded by {Founder(i)} .");
+                    }
                 }
 
                 unit.Add(launch);
@@ -275,6 +281,7 @@ public sealed class CorpusGenerator
         {
             QuestionKind.Direct => rng.Next(2) == 0 ? cities[target] : Founder(target),
             QuestionKind.CompanyAbove or QuestionKind.Alias => companies[target],
+            QuestionKind.CompanyAboveFounder => Founder(target),
             _ => Engineer(personTarget),
         };
         var questions = new List<QuestionAnswer>
@@ -285,7 +292,7 @@ public sealed class CorpusGenerator
         int wanted = rng.Next(1, maxQuestions + 1);
         for (int attempt = 0; questions.Count < wanted && asked.Count > 0 && attempt < 8 * maxQuestions; attempt++)
         {
-            QuestionKind k = DrawKind(rng);
+            QuestionKind k = DrawKind(rng, v12);
             var ofKind = asked.Where(q => q.Kind == k).ToList();
             if (ofKind.Count > 0)
             {
@@ -316,7 +323,7 @@ public sealed class CorpusGenerator
         int minFillers = (int)Math.Round(3 * difficulty), maxFillers = 2 + (int)Math.Round(12 * difficulty);
         foreach (Document d in docs)
         {
-            AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities, firstAt: v3 || Version == WorldVersion.V11 ? 0 : 1);
+            AddFillers(d, rng.Next(minFillers, maxFillers), rng, v2 ? [cities[nCompanies], cities[nCompanies + 1]] : cities, firstAt: v3 || Version >= WorldVersion.V11 ? 0 : 1);
             d.Sentences.AddRange(d.Echoes.Select(e => (e, false)));
             d.Sentences.AddRange(d.Summaries.Select(e => (e, true)));
             d.Sentences.AddRange(d.Hints.Select(h => (h.Sentence, false)));
@@ -383,12 +390,19 @@ public sealed class CorpusGenerator
         return launches;
     }
 
-    private static QuestionKind DrawKind(Random rng) => rng.NextDouble() switch
+    /// <summary>A question kind: a quarter Direct up to V11; from V12 a fifth of the questions are
+    /// <see cref="QuestionKind.CompanyAboveFounder"/>, taken from Direct and CompanyAbove.</summary>
+    private static QuestionKind DrawKind(Random rng, bool v12) => (v12, rng.NextDouble()) switch
     {
-        < 0.25 => QuestionKind.Direct,
-        < 0.55 => QuestionKind.CompanyAbove,
-        < 0.80 => QuestionKind.PersonAbove,
-        _ => QuestionKind.Alias,
+        (false, < 0.25) => QuestionKind.Direct,
+        (false, < 0.55) => QuestionKind.CompanyAbove,
+        (false, < 0.80) => QuestionKind.PersonAbove,
+        (false, _) => QuestionKind.Alias,
+        (true, < 0.15) => QuestionKind.Direct,
+        (true, < 0.35) => QuestionKind.CompanyAbove,
+        (true, < 0.55) => QuestionKind.CompanyAboveFounder,
+        (true, < 0.80) => QuestionKind.PersonAbove,
+        (true, _) => QuestionKind.Alias,
     };
 
     /// <summary>What ends each document of a merged conversation (<see cref="MergedShare"/>).</summary>

@@ -14,4 +14,8 @@ public enum QuestionKind
 
     /// <summary>A document names a company only by an alias introduced in another document.</summary>
     Alias,
+
+    /// <summary>Two hops (<see cref="WorldVersion.V12"/>): "Who founded the company that launched the X ?" — the document
+    /// that names X says "the company above", and the answer is the founder named in that company's introduction.</summary>
+    CompanyAboveFounder,
 }

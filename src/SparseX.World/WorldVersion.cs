@@ -88,4 +88,12 @@ public enum WorldVersion
     /// tokens that a wrong neighbour spoiled by construction. Same questions as V10 for the same seed otherwise; uses no
     /// word V2 does not.</summary>
     V11 = 11,
+
+    /// <summary>V11 with two-hop questions (<see cref="QuestionKind.CompanyAboveFounder"/>): "Who founded the company that
+    /// launched the X ?" after "The X was launched by the company above .". Answered at question time it takes three
+    /// look-ups (X's document, the company before it, that company's founder) where a model that resolved "the company
+    /// above" inside the linking document needs two — the resolution that naive reuse of a document cached after other
+    /// documents (or alone) spoils. A fifth of the questions, drawn from Direct's and CompanyAbove's shares. Uses no word
+    /// V2 does not.</summary>
+    V12 = 12,
 }

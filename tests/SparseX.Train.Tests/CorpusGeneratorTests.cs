@@ -458,6 +458,34 @@ public class CorpusGeneratorTests
         Assert.True(links > 100 && opening < links / 3, $"{opening} of {links} linking sentences open their document");
     }
 
+    [Fact]
+    public void VersionTwelveAsksTheFounderOfTheCompanyAboveALaunch()
+    {
+        var v12 = new CorpusGenerator(29, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V12);
+        int primary = 0, asked = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            Conversation conv = v12.Sample(i, difficulty: 1, maxQuestions: 4);
+            primary += conv.Kind == QuestionKind.CompanyAboveFounder ? 1 : 0;
+            var docs = conv.Documents.ToList();
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.CompanyAboveFounder))
+            {
+                asked++;
+                Assert.Equal($"Who founded the company that launched the {q.Query} ?", q.Question);
+
+                // The launch names neither the company nor the founder; the document before it introduces the company,
+                // whose founder is the answer.
+                int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains($"The {q.Query} was launched by the company above .", StringComparison.Ordinal));
+                Assert.DoesNotContain(q.Answer, docs[at], StringComparison.Ordinal);
+                Assert.Matches($@"It was founded in \d+ by {q.Answer} \.", docs[at - 1]);
+                Assert.Contains("is a company based in", docs[at - 1], StringComparison.Ordinal);
+            }
+        }
+
+        // A fifth of the primary questions (40 of 200 expected).
+        Assert.True(primary is > 20 and < 60 && asked > primary, $"{primary} primary two-hop questions, {asked} asked");
+    }
+
     /// <summary>How many engineers a rendered conversation introduces ("P is an engineer from CITY .").</summary>
     private static int Engineers(string text) => System.Text.RegularExpressions.Regex.Count(text, @"\w+ \w+ is an engineer from");
 

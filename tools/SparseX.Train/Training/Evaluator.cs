@@ -70,7 +70,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(conversation);
         string? phrase = conversation.Kind switch
         {
-            QuestionKind.CompanyAbove => "company above",
+            QuestionKind.CompanyAbove or QuestionKind.CompanyAboveFounder => "company above",
             QuestionKind.PersonAbove => "person above",
             _ => null,
         };
@@ -85,6 +85,9 @@ public static class Evaluator
     public static bool StatesAnswer(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return conversation.Kind != QuestionKind.Direct && conversation.Documents.Any(d => d.Contains($" by {conversation.Answer} .", StringComparison.Ordinal));
+        // A founder is stated in every introduction ("It was founded in YEAR by P ."); a two-hop question's answer is stated
+        // outright only by its hint.
+        string stated = conversation.Kind == QuestionKind.CompanyAboveFounder ? $" was founded by {conversation.Answer} ." : $" by {conversation.Answer} .";
+        return conversation.Kind != QuestionKind.Direct && conversation.Documents.Any(d => d.Contains(stated, StringComparison.Ordinal));
     }
 }
