@@ -18,40 +18,43 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     private const int Questions = 24;
     private const int Seed = 1;
 
-    // Measured on the committed model (M10, V10 world, calibrated selection layer 4; 2026-11-28, CPU fp32, 24 questions):
-    // FullPrefill EM 100%; naive (None, F=1) EM 95.8% KL 0.00305; SparseQ r=0.15 F=2 ranked at F − 1, m=0 EM 95.8% KL
-    // 0.00203 oracle recall 0.27, m=2 EM 100% KL 0.00189 recall 0.32; the default policy (SparseQ r=0.15 F=2 m=2 ranked at
-    // the calibrated layer 4) EM 100% KL 0.00006 recall 0.32; SegmentHeads r=0.15 F=2 EM 100% KL 0.00013 recall 0.26. On
-    // these 24 questions naive reuse loses one answer and hardly moves the others (M10 answers most links at question
-    // time; the CompanyAbove sets below move far); ranked at F − 1 Sparse-Q moves it back a little, ranked at the
-    // calibrated layer nearly all the way. The thresholds sit a little under (EM, recall) or over (KL) those values;
-    // raise them when a better model replaces models/sparsex-demo.
+    // Measured on the committed model (T12, V12 world, calibrated selection layer 4; 2026-11-28, CPU fp32, 24 questions):
+    // FullPrefill EM 100%; naive (None, F=1) EM 91.7% KL 0.280; SparseQ r=0.15 F=2 ranked at F − 1, m=0 EM 95.8% KL 0.298
+    // oracle recall 0.22, m=2 EM 95.8% KL 0.298 recall 0.28; the default policy (SparseQ r=0.15 F=2 m=2 ranked at the
+    // calibrated layer 4) EM 100% KL 0.0069 recall 0.28; SegmentHeads r=0.15 F=2 EM 95.8% KL 0.280 recall 0.25. On this
+    // model ranking at F − 1 recovers nothing of naive reuse's KL (nor does recomputing document heads), ranking at the
+    // calibrated layer nearly all of it. The thresholds sit a little under (EM, recall) or over (KL) those values; raise
+    // them when a better model replaces models/sparsex-demo.
     private const double MinFullPrefillExactMatch = 0.95;
-    private const double MinNaiveKl = 0.0025;
-    private const double MaxNaiveKl = 0.004;
-    private const double MaxSparseQKl = 0.0025;
-    private const double MinSparseQOracleRecall = 0.24;
-    private const double MaxLastFullPolicyKl = 0.0023;
+    private const double MinNaiveKl = 0.22;
+    private const double MaxNaiveKl = 0.34;
+    private const double MaxLastFullKl = 0.36;
+    private const double MinSparseQOracleRecall = 0.19;
     private const double MinDefaultPolicyExactMatch = 0.95;
-    private const double MaxDefaultPolicyKl = 0.0002;
-    private const double MinDefaultPolicyOracleRecall = 0.29;
-    private const double MaxSegmentHeadsKl = 0.0004;
+    private const double MaxDefaultPolicyKl = 0.01;
+    private const double MinDefaultPolicyOracleRecall = 0.25;
 
-    // CompanyAbove, 32 questions, separate messages, shuffled warm-ups (below): FullPrefill EM 96.9%; naive EM 81.3%, KL
-    // 1.605; ranked at F − 1 (m = 2) EM 84.4%, KL 1.287; the default policy (calibrated layer 4) EM 100%, KL 0.0890.
+    // CompanyAbove, 32 questions, separate messages, shuffled warm-ups (below): FullPrefill EM 96.9%; naive EM 78.1%, KL
+    // 2.218; ranked at F − 1 (m = 2) EM 87.5%, KL 0.995; the default policy (calibrated layer 4) EM 93.8%, KL 0.0345.
     private const double MinCompanyFullExactMatch = 0.9;
-    private const double MinCompanyNaiveLoss = 0.12;
-    private const double MinCompanyNaiveKl = 1.2;
-    private const double MaxCompanyPolicyKl = 0.12;
+    private const double MinCompanyNaiveLoss = 0.15;
+    private const double MinCompanyNaiveKl = 1.8;
+    private const double MaxCompanyPolicyKl = 0.045;
 
-    // CompanyAbove, 32 questions, merged documents each cached alone (the last test): FullPrefill EM 100%; naive EM 62.5%,
-    // KL 4.17; the default policy EM 96.9%, KL 0.0913; KvDeviation r=0.15 F=2 m=2 EM 81.3%, KL 1.38; SegmentHeads r=0.15 F=2
-    // EM 100%, KL 0.0213 (on these questions the lowest: every linking sentence opens its document).
-    private const double MinAloneFullExactMatch = 0.95;
-    private const double MinAloneNaiveLoss = 0.3;
+    // CompanyAbove, 32 questions, merged documents each cached alone (the third test): FullPrefill EM 93.8%; naive EM 65.6%,
+    // KL 4.38; the default policy EM 90.6%, KL 0.164; KvDeviation r=0.15 F=2 m=2 EM 65.6%, KL 3.41; SegmentHeads r=0.15 F=2
+    // EM 71.9%, KL 3.35 (V11 and later put linking sentences mid-document, so document heads no longer hold them).
+    private const double MinAloneFullExactMatch = 0.9;
+    private const double MinAloneNaiveLoss = 0.25;
     private const double MinAloneNaiveKl = 3.5;
-    private const double MaxAlonePolicyKl = 0.11;
-    private const double MaxAloneHeadsKl = 0.03;
+    private const double MaxAlonePolicyKl = 0.2;
+
+    // CompanyAboveFounder (two hops), 32 questions, merged, each cached alone (the last test): FullPrefill EM 100%; naive EM
+    // 71.9%, KL 2.40; the default policy EM 100%, KL 0.00006; KvDeviation EM 75.0%, KL 1.82; SegmentHeads EM 81.3%, KL 1.88.
+    private const double MinTwoHopFullExactMatch = 0.95;
+    private const double MinTwoHopNaiveLoss = 0.2;
+    private const double MinTwoHopNaiveKl = 1.8;
+    private const double MaxTwoHopPolicyKl = 0.001;
 
     [Fact]
     public void DemoModelSubsetMeetsThresholds()
@@ -75,17 +78,16 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
         Assert.All(results, r => Assert.Equal(Questions, r.Questions));
         Assert.True(full.ExactMatch >= MinFullPrefillExactMatch, measured);
 
-        // Naive reuse (KV cached after other neighbours) moves the answer distribution; Sparse-Q ranked at F − 1 moves it
-        // back a little, recomputing the documents' first tokens too a little more, and ranking at the calibrated layer
-        // almost all of it.
+        // Naive reuse (KV cached after other neighbours) moves the answer distribution; on this model Sparse-Q ranked at
+        // F − 1 moves it back no more than recomputing document heads does (hardly at all), and ranking at the calibrated
+        // layer almost all of it.
         Assert.InRange(naive.FirstTokenKl, MinNaiveKl, MaxNaiveKl);
-        Assert.True(sparseQ.FirstTokenKl <= MaxSparseQKl && sparseQ.FirstTokenKl < naive.FirstTokenKl, measured);
+        Assert.True(sparseQ.FirstTokenKl <= MaxLastFullKl && lastFull.FirstTokenKl <= MaxLastFullKl, measured);
         Assert.True(sparseQ.OracleRecall >= MinSparseQOracleRecall, measured);
-        Assert.True(lastFull.FirstTokenKl <= MaxLastFullPolicyKl && lastFull.FirstTokenKl < sparseQ.FirstTokenKl, measured);
         Assert.True(policy.ExactMatch >= MinDefaultPolicyExactMatch, measured);
-        Assert.True(policy.FirstTokenKl <= MaxDefaultPolicyKl && policy.FirstTokenKl < lastFull.FirstTokenKl, measured);
+        Assert.True(policy.FirstTokenKl <= MaxDefaultPolicyKl, measured);
+        Assert.True(policy.FirstTokenKl < lastFull.FirstTokenKl && policy.FirstTokenKl < naive.FirstTokenKl && policy.FirstTokenKl < heads.FirstTokenKl, measured);
         Assert.True(policy.OracleRecall >= MinDefaultPolicyOracleRecall, measured);
-        Assert.True(heads.FirstTokenKl <= MaxSegmentHeadsKl, measured);
         Assert.True(naive.ReusedTokens > 0 && sparseQ.RecomputedTokens > 0 && policy.RecomputedTokens > sparseQ.RecomputedTokens, measured);
     }
 
@@ -93,19 +95,19 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     /// The kind whose answer sits in another document's KV ("The X was launched by the company above ."): the first 32
     /// held-out CompanyAbove questions (<c>sparsex quality --kinds CompanyAbove --questions 32 --modes FullPrefill,Reuse
     /// --selectors None,SparseQ --budgets 0.15 --full-layers 1,2 --boundary-tokens 2</c>, and the same with
-    /// <c>--modes Reuse --selectors SparseQ --full-layers 2 --selection-layer last-full</c>). Measured on the committed model (M10,
+    /// <c>--modes Reuse --selectors SparseQ --full-layers 2 --selection-layer last-full</c>). Measured on the committed model (T12,
     /// 2026-11-28): see the constants above.
     /// </summary>
     [Fact]
     public void CompanyAboveSeparatesNaiveReuseFromTheDefaultPolicy()
     {
-        var (results, measured) = RunCompanyAbove(
+        var (results, measured) = Run(
         [
             new(ReuseMode.FullPrefill),
             new(ReuseMode.Reuse, SelectorKind.None, 0, 1),
             new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2, SelectionLayer: 1),
             new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2),
-        ], mergedAndAlone: false);
+        ], QuestionKind.CompanyAbove, mergedAndAlone: false);
         QualityResult full = results[0], naive = results[1], lastFull = results[2], policy = results[3];
         Assert.True(full.ExactMatch >= MinCompanyFullExactMatch, measured);
 
@@ -129,34 +131,72 @@ public class QualityCiTests(DemoModel demo) : IClassFixture<DemoModel>
     [Fact]
     public void CompanyAboveCachedAloneSeparatesNaiveReuseFromTheDefaultPolicy()
     {
-        var (results, measured) = RunCompanyAbove(
+        var (results, measured) = Run(
         [
             new(ReuseMode.FullPrefill),
             new(ReuseMode.Reuse, SelectorKind.None, 0, 1),
             new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2),
             new(ReuseMode.Reuse, SelectorKind.KvDeviation, 0.15, 2, BoundaryTokens: 2),
             new(ReuseMode.Reuse, SelectorKind.SegmentHeads, 0.15, 2),
-        ], mergedAndAlone: true);
+        ], QuestionKind.CompanyAbove, mergedAndAlone: true);
         QualityResult full = results[0], naive = results[1], policy = results[2], deviation = results[3], heads = results[4];
         Assert.True(full.ExactMatch >= MinAloneFullExactMatch, measured);
 
         // Cached with no document before it, "the company above" resolved to nothing: naive reuse loses answers and its
-        // first-token distribution moves far; the default policy recovers them, KvDeviation at the same budget less.
+        // first-token distribution moves far; the default policy recovers them, KvDeviation and SegmentHeads at the same
+        // budget hardly.
         Assert.True(full.ExactMatch - naive.ExactMatch >= MinAloneNaiveLoss, measured);
         Assert.True(naive.FirstTokenKl >= MinAloneNaiveKl, measured);
         Assert.True(policy.ExactMatch >= full.ExactMatch - 0.05 && policy.ExactMatch > naive.ExactMatch, measured);
-        Assert.True(policy.FirstTokenKl <= MaxAlonePolicyKl && policy.FirstTokenKl < deviation.FirstTokenKl, measured);
-        Assert.True(heads.FirstTokenKl <= MaxAloneHeadsKl, measured);
+        Assert.True(policy.FirstTokenKl <= MaxAlonePolicyKl, measured);
+        AssertBeats(policy, deviation, measured);
+        AssertBeats(policy, heads, measured);
     }
 
-    /// <summary>Runs <paramref name="grid"/> on the first 32 held-out CompanyAbove questions (merged and each cached alone,
-    /// or the default format), checks every configuration saw all of them, and describes what was measured.</summary>
-    private (IReadOnlyList<QualityResult> Results, string Measured) RunCompanyAbove(QualityConfiguration[] grid, bool mergedAndAlone)
+    /// <summary>
+    /// Two hops (world V12): "Who founded the company that launched the X ?", answered from the founder named in the
+    /// introduction of the company before X's launching document. The first 32 held-out CompanyAboveFounder questions,
+    /// merged and each cached alone (<c>sparsex quality --kinds CompanyAboveFounder --questions 32 --merged --isolated --modes
+    /// FullPrefill,Reuse --selectors None,SparseQ,SegmentHeads,KvDeviation --budgets 0.15 --full-layers 1,2 --boundary-tokens
+    /// 2</c>). Measured on the committed model: see the constants above.
+    /// </summary>
+    [Fact]
+    public void TwoHopQuestionsCachedAloneSeparateNaiveReuseFromTheDefaultPolicy()
+    {
+        var (results, measured) = Run(
+        [
+            new(ReuseMode.FullPrefill),
+            new(ReuseMode.Reuse, SelectorKind.None, 0, 1),
+            new(ReuseMode.Reuse, SelectorKind.SparseQ, 0.15, 2, BoundaryTokens: 2),
+            new(ReuseMode.Reuse, SelectorKind.KvDeviation, 0.15, 2, BoundaryTokens: 2),
+            new(ReuseMode.Reuse, SelectorKind.SegmentHeads, 0.15, 2),
+        ], QuestionKind.CompanyAboveFounder, mergedAndAlone: true);
+        QualityResult full = results[0], naive = results[1], policy = results[2], deviation = results[3], heads = results[4];
+        Assert.True(full.ExactMatch >= MinTwoHopFullExactMatch, measured);
+
+        // The link resolved inside the launching document is what the second hop reads; cached alone, that document
+        // resolved it to nothing.
+        Assert.True(full.ExactMatch - naive.ExactMatch >= MinTwoHopNaiveLoss, measured);
+        Assert.True(naive.FirstTokenKl >= MinTwoHopNaiveKl, measured);
+        Assert.True(policy.ExactMatch >= full.ExactMatch - 0.05, measured);
+        Assert.True(policy.FirstTokenKl <= MaxTwoHopPolicyKl, measured);
+        AssertBeats(policy, deviation, measured);
+        AssertBeats(policy, heads, measured);
+    }
+
+    /// <summary>The default policy is more accurate than <paramref name="baseline"/> at the same budget, and closer to full
+    /// prefill in first-token KL.</summary>
+    private static void AssertBeats(QualityResult policy, QualityResult baseline, string measured) =>
+        Assert.True(policy.ExactMatch > baseline.ExactMatch && policy.FirstTokenKl < baseline.FirstTokenKl, measured);
+
+    /// <summary>Runs <paramref name="grid"/> on the first 32 held-out questions of <paramref name="kind"/> (merged and each
+    /// cached alone, or the default format), checks every configuration saw all of them, and describes what was measured.</summary>
+    private (IReadOnlyList<QualityResult> Results, string Measured) Run(QualityConfiguration[] grid, QuestionKind kind, bool mergedAndAlone)
     {
         const int questions = 32;
-        var options = new QualityOptions(Seed, questions, grid, World: demo.World, Kinds: [QuestionKind.CompanyAbove], Merged: mergedAndAlone, Isolated: mergedAndAlone);
+        var options = new QualityOptions(Seed, questions, grid, World: demo.World, Kinds: [kind], Merged: mergedAndAlone, Isolated: mergedAndAlone);
         IReadOnlyList<QualityResult> results = demo.Benchmark().Run(options);
-        Assert.All(results, r => Assert.Equal(questions, r.QuestionsByKind[nameof(QuestionKind.CompanyAbove)]));
+        Assert.All(results, r => Assert.Equal(questions, r.QuestionsByKind[kind.ToString()]));
         return (results, string.Join("; ", results.Select(r => $"{r.Name}: EM {r.ExactMatch:0.000}, KL {r.FirstTokenKl:0.00000}")));
     }
 }

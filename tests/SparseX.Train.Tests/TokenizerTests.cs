@@ -52,6 +52,8 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V8)]
     [InlineData(WorldVersion.V9)]
     [InlineData(WorldVersion.V10)]
+    [InlineData(WorldVersion.V11)]
+    [InlineData(WorldVersion.V12)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;
