@@ -95,6 +95,30 @@ public class GenerationTests : IClassFixture<EngineFixture>
     }
 
     [Fact]
+    public async Task WhenAStreamEndsItsSequenceNoLongerRunsAndItsBlocksAreFree()
+    {
+        // The engine updates its counts and frees the blocks before it sends a stream's last update, so a caller that has
+        // its answer sees them at once (a hosted test once read RunningSequences = 1 right after its response). The order
+        // is by construction (ActiveSequence.Dispose); from outside it is a race that cannot be forced, hence the repeats.
+        var (prompt, _) = Reference();
+        for (int i = 0; i < 50; i++)
+        {
+            int tokens = 0;
+            await foreach (GenerationUpdate update in _engine.GenerateAsync(Greedy(prompt, 1 + (i % 3))))
+            {
+                tokens += update.TokenIds.Count;
+                if (update.FinishReason is not null)
+                {
+                    Assert.Equal(0, _engine.Stats.RunningSequences);
+                    Assert.Equal(0, _engine.Stats.KvBlocksUsed);
+                }
+            }
+
+            Assert.Equal(1 + (i % 3), tokens);
+        }
+    }
+
+    [Fact]
     public async Task ConcurrentRequestsAreServedAndMatchSequentialOnes()
     {
         var (prompt, greedy) = Reference();

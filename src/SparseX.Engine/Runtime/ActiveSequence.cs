@@ -21,6 +21,8 @@ internal sealed class ActiveSequence : IDisposable
     private readonly int _maxNew;
     private readonly int _requestedMax;
     private ReuseReport _report;
+    private GenerationUpdate? _final;
+    private Exception? _error;
     private TimeSpan _ttft;
     private int _generated;
 
@@ -94,26 +96,42 @@ internal sealed class ActiveSequence : IDisposable
         }
     }
 
-    /// <summary>Ends the stream with an error.</summary>
-    /// <param name="error">The error (cancellation included).</param>
+    /// <summary>Finishes the sequence with an error (cancellation included); the stream ends with it on <see cref="Dispose"/>.</summary>
+    /// <param name="error">The error.</param>
     public void Fail(Exception error)
     {
         if (!Finished)
         {
             Finished = true;
-            _output.TryComplete(error);
+            _error = error;
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => Table.Dispose();
+    /// <summary>
+    /// Releases the sequence's blocks, then ends a finished sequence's stream (its last update, or its error). In this order,
+    /// a caller that has seen the end of its stream sees the blocks free and — the engine leaves its counts updated before
+    /// disposing — the sequence no longer running.
+    /// </summary>
+    public void Dispose()
+    {
+        Table.Dispose();
+        if (Finished)
+        {
+            if (_final is { } last)
+            {
+                _output.TryWrite(last);
+                _final = null;
+            }
+
+            _output.TryComplete(_error);
+        }
+    }
 
     private void Finish(FinishReason reason)
     {
         string tail = _stops.Append(_detokenizer.Flush()) + _stops.Flush();
         _report = _report with { TimeToFirstToken = _ttft, Decode = _clock.Elapsed - _ttft };
-        _output.TryWrite(new GenerationUpdate(tail, Array.Empty<int>(), reason, _report));
-        _output.TryComplete();
+        _final = new GenerationUpdate(tail, Array.Empty<int>(), reason, _report);
         Finished = true;
     }
 }

@@ -433,6 +433,7 @@ public sealed class SparseXEngine : IDisposable
                     if (victim == seq && running.Count == 1)
                     {
                         running.RemoveAt(i);
+                        _running = running.Count;
                         Finish(seq, ex);
                         return;
                     }
@@ -471,15 +472,15 @@ public sealed class SparseXEngine : IDisposable
             running[i].Accept(all.AsSpan(i * vocab, vocab));
         }
 
-        for (int i = running.Count - 1; i >= 0; i--)
+        // The counts first, then the blocks and the end of each stream (ActiveSequence.Dispose): whoever sees its stream end
+        // sees its sequence gone from the running count and its blocks free.
+        List<ActiveSequence> done = running.FindAll(s => s.Finished);
+        running.RemoveAll(s => s.Finished);
+        _running = running.Count;
+        foreach (ActiveSequence seq in done)
         {
-            if (running[i].Finished)
-            {
-                ActiveSequence done = running[i];
-                running.RemoveAt(i);
-                done.Dispose();
-                Interlocked.Increment(ref _completed);
-            }
+            Interlocked.Increment(ref _completed);
+            seq.Dispose();
         }
     }
 
@@ -487,12 +488,13 @@ public sealed class SparseXEngine : IDisposable
     {
         if (seq.Finished)
         {
-            seq.Dispose();
             Interlocked.Increment(ref _completed);
+            seq.Dispose();
         }
         else
         {
             running.Add(seq);
+            _running = running.Count;
         }
     }
 
@@ -504,6 +506,7 @@ public sealed class SparseXEngine : IDisposable
             {
                 ActiveSequence seq = running[i];
                 running.RemoveAt(i);
+                _running = running.Count;
                 Finish(seq, new OperationCanceledException(seq.CancellationToken));
             }
         }
@@ -512,8 +515,8 @@ public sealed class SparseXEngine : IDisposable
     private void Finish(ActiveSequence seq, Exception error)
     {
         seq.Fail(error);
-        seq.Dispose();
         Interlocked.Increment(ref _completed);
+        seq.Dispose();
     }
 
     private sealed record WorkItem(GenerationRequest? Request, ChannelWriter<GenerationUpdate> Output, CancellationToken CancellationToken, Action? Action = null);
