@@ -132,7 +132,7 @@ public sealed class CorpusGenerator
         bool v4 = Version >= WorldVersion.V4;
         bool keyFirst = Version >= WorldVersion.V5, v10 = Version >= WorldVersion.V10;
         bool keyLast = Version is >= WorldVersion.V6 and <= WorldVersion.V9, v8 = Version is WorldVersion.V8 or WorldVersion.V9, v9 = Version == WorldVersion.V9;
-        bool v12 = Version >= WorldVersion.V12;
+        bool v12 = Version >= WorldVersion.V12, v13 = Version >= WorldVersion.V13;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
         int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
@@ -181,7 +181,7 @@ public sealed class CorpusGenerator
             string c = companies[i];
             bool hasAlias = (kind == QuestionKind.Alias && i == target) || rng.Next(3) == 0;
             var intro = new Document();
-            intro.Key(hasAlias
+            intro.Key(hasAlias && !v13
                 ? $"{c} , also known as {aliases[i]} , is a company based in {cities[i]} ."
                 : $"{c} is a company based in {cities[i]} .");
             intro.Key($"It was founded in {rng.Next(1950, 2021)} by {Founder(i)} .");
@@ -204,7 +204,7 @@ public sealed class CorpusGenerator
             Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company is based in {cities[i]} ?", c, cities[i]) : new(QuestionKind.Direct, $"Where is {c} based ?", cities[i], c), v4 ? null : basedIn);
             Ask(intro, v2 ? new(QuestionKind.Direct, $"Which company was founded by {Founder(i)} ?", c, Founder(i)) : new(QuestionKind.Direct, $"Who founded {c} ?", Founder(i), c), v4 ? null : foundedBy);
             var unit = new List<Document> { intro };
-            if (launches?[i] ?? ((companyLinked && i == target) || rng.Next(2) == 0))
+            if (launches?[i] ?? ((companyLinked && i == target) || (v13 && hasAlias) || rng.Next(2) == 0))
             {
                 var launch = new Document();
                 if (v9)
@@ -215,7 +215,9 @@ public sealed class CorpusGenerator
                 else
                 {
                     string product = Named(products[i]);
-                    launch.Key(keyFirst ? $"The {product} was launched by the company above ." : $"The company above launched the {product} .");
+                    // V13 gives the alias here, where only the company above resolves it.
+                    launch.Key(v13 && hasAlias ? $"The {product} was launched by the company above , also known as {aliases[i]} ."
+                        : keyFirst ? $"The {product} was launched by the company above ." : $"The company above launched the {product} .");
                     Ask(launch, new(QuestionKind.CompanyAbove, $"Which company launched the {product} ?", c, product), $"The {product} was launched by {c} .");
                     if (v12)
                     {

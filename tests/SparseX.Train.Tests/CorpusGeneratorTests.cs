@@ -50,6 +50,7 @@ public class CorpusGeneratorTests
     [Theory]
     [InlineData(WorldVersion.V1)]
     [InlineData(WorldVersion.V12)]
+    [InlineData(WorldVersion.V13)]
     public void EveryKindOfTheWorldAndBothFormatsOccur(WorldVersion version)
     {
         var gen = new CorpusGenerator(5, CorpusSplit.Train, Count, version: version);
@@ -494,6 +495,33 @@ public class CorpusGeneratorTests
 
         // A fifth of the primary questions (40 of 200 expected).
         Assert.True(primary is > 20 and < 60 && asked > primary, $"{primary} primary two-hop questions, {asked} asked");
+    }
+
+    [Fact]
+    public void VersionThirteenGivesAnAliasOnlyThroughTheCompanyAbove()
+    {
+        var v13 = new CorpusGenerator(31, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V13);
+        int asked = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            Conversation conv = v13.Sample(i, difficulty: 1, maxQuestions: 4);
+            var docs = conv.Documents.ToList();
+            Assert.DoesNotContain(docs, d => d.Contains(" , also known as ", StringComparison.Ordinal) && d.Contains("is a company based in", StringComparison.Ordinal));
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.Alias))
+            {
+                asked++;
+
+                // The hire names the company by its alias alone; the alias is given only by a launch that says "the company
+                // above", and the document before that launch introduces the answer.
+                string alias = Assert.Single(docs, d => d.Contains($"{q.Query} was hired by ", StringComparison.Ordinal))
+                    .Split($"{q.Query} was hired by ")[1].Split(' ')[0];
+                Assert.DoesNotContain(q.Answer, string.Join(" ", docs.Where(d => d.Contains($" {alias} ", StringComparison.Ordinal))), StringComparison.Ordinal);
+                int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains($" was launched by the company above , also known as {alias} .", StringComparison.Ordinal));
+                Assert.Contains($"{q.Answer} is a company based in", docs[at - 1], StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(asked > 30, $"{asked} Alias questions");
     }
 
     /// <summary>How many engineers a rendered conversation introduces ("P is an engineer from CITY .").</summary>

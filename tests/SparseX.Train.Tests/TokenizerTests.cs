@@ -54,6 +54,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V10)]
     [InlineData(WorldVersion.V11)]
     [InlineData(WorldVersion.V12)]
+    [InlineData(WorldVersion.V13)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;
