@@ -24,7 +24,7 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
     public string Questions { get; init; } = "100";
 
     [CommandOption("--kinds <LIST>")]
-    [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias; CompanyAboveFounder from world V12); default all.")]
+    [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias; CompanyAboveFounder from world V12, CompanyChain from V14); default all.")]
     public string? Kinds { get; init; }
 
     [CommandOption("--merged")]

@@ -132,7 +132,7 @@ public sealed class CorpusGenerator
         bool v4 = Version >= WorldVersion.V4;
         bool keyFirst = Version >= WorldVersion.V5, v10 = Version >= WorldVersion.V10;
         bool keyLast = Version is >= WorldVersion.V6 and <= WorldVersion.V9, v8 = Version is WorldVersion.V8 or WorldVersion.V9, v9 = Version == WorldVersion.V9;
-        bool v12 = Version >= WorldVersion.V12, v13 = Version >= WorldVersion.V13;
+        bool v12 = Version >= WorldVersion.V12, v13 = Version == WorldVersion.V13, v14 = Version >= WorldVersion.V14;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
         int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
@@ -144,29 +144,34 @@ public sealed class CorpusGenerator
         // linking documents are about: one per company, one per engineer; first names distinct.
         var people = Distinct(peopleSrc, (2 * nCompanies) + maxPersons + (v9 ? nCompanies + maxPersons : 0), rng, p => p.Split(' ')[0]);
         var cities = Distinct(pool.Cities, nCompanies + maxPersons, rng, c => c);
-        var products = Distinct(productsSrc, nCompanies + (v2 ? maxPersons : 0), rng, p => p.Split(' ')[0]);
+        // V14 adds up to MaxChain chained products per company after the engineers' projects.
+        var products = Distinct(productsSrc, nCompanies + (v2 ? maxPersons : 0) + (v14 ? MaxChain * nCompanies : 0), rng, p => p.Split(' ')[0]);
         string Founder(int i) => people[i];
         string Engineer(int j) => people[nCompanies + j];
         string Hired(int i) => people[nCompanies + maxPersons + i];
         string Project(int j) => products[nCompanies + j];
         string CompanyHire(int i) => people[(2 * nCompanies) + maxPersons + i];
         string EngineerHire(int j) => people[(3 * nCompanies) + maxPersons + j];
+        string Chained(int i, int k) => products[nCompanies + maxPersons + (MaxChain * i) + k];
 
         // V1/V2 aliases are a company's first three letters (a spelling shortcut a model can learn without reading
         // "also known as"); V3 gives each company the alias of another stem, so only the introduction links them.
         string[] aliases = v3 ? DrawAliases(companies, rng) : companies.Select(EntityPool.Alias).ToArray();
 
-        QuestionKind kind = DrawKind(rng, v12);
+        QuestionKind kind = DrawKind(rng, Version);
         int target = rng.Next(nCompanies);
 
         // V8 names a product by its stem alone (the question's last word is then its key, as in every other question) and
         // never has exactly one launching document, which a question could otherwise find without reading its key.
         string Named(string product) => v8 ? product.Split(' ')[0] : product;
-        bool companyLinked = kind is QuestionKind.CompanyAbove or QuestionKind.CompanyAboveFounder;
+        bool companyLinked = kind is QuestionKind.CompanyAbove or QuestionKind.CompanyAboveFounder or QuestionKind.CompanyChain;
         bool[]? launches = v8 ? DrawLaunches(nCompanies, companyLinked ? target : -1, rng) : null;
         var units = new List<List<Document>>();
         var asked = new List<QuestionAnswer>();
         var hints = new List<(Document Doc, QuestionAnswer Fact, string Sentence)>();
+
+        // V14's chained launches, each placed after the document it names once the units are shuffled.
+        var followers = new List<(Document After, Document Doc)>();
         void Ask(Document doc, QuestionAnswer fact, string? hint)
         {
             asked.Add(fact);
@@ -222,6 +227,19 @@ public sealed class CorpusGenerator
                     if (v12)
                     {
                         Ask(launch, new(QuestionKind.CompanyAboveFounder, $"Who founded the company that launched the {product} ?", Founder(i), product), $"The company that launched the {product} was founded by {Founder(i)} .");
+                    }
+
+                    // V14: the company's next products are named only through the one before.
+                    int chain = !v14 ? 0 : (kind == QuestionKind.CompanyChain && i == target) || rng.Next(3) == 0 ? rng.Next(1, MaxChain + 1) : 0;
+                    Document before = launch;
+                    for (int k = 0; k < chain; k++)
+                    {
+                        string next = Named(Chained(i, k));
+                        var chained = new Document();
+                        chained.Key($"The {next} was launched by the company that launched the {product} .");
+                        Ask(chained, new(QuestionKind.CompanyChain, $"Which company launched the {next} ?", c, next), $"The {next} was launched by {c} .");
+                        followers.Add((before, chained));
+                        (before, product) = (chained, next);
                     }
                 }
 
@@ -282,19 +300,18 @@ public sealed class CorpusGenerator
         string primaryAnswer = kind switch
         {
             QuestionKind.Direct => rng.Next(2) == 0 ? cities[target] : Founder(target),
-            QuestionKind.CompanyAbove or QuestionKind.Alias => companies[target],
+            QuestionKind.CompanyAbove or QuestionKind.Alias or QuestionKind.CompanyChain => companies[target],
             QuestionKind.CompanyAboveFounder => Founder(target),
             _ => Engineer(personTarget),
         };
-        var questions = new List<QuestionAnswer>
-        {
-            asked.First(q => q.Kind == kind && (v2 && kind == QuestionKind.Direct ? q.Query == primaryAnswer : q.Answer == primaryAnswer)),
-        };
+        // A chained question asks the last product of its chain.
+        bool IsPrimary(QuestionAnswer q) => q.Kind == kind && (v2 && kind == QuestionKind.Direct ? q.Query == primaryAnswer : q.Answer == primaryAnswer);
+        var questions = new List<QuestionAnswer> { kind == QuestionKind.CompanyChain ? asked.Last(IsPrimary) : asked.First(IsPrimary) };
         asked.Remove(questions[0]);
         int wanted = rng.Next(1, maxQuestions + 1);
         for (int attempt = 0; questions.Count < wanted && asked.Count > 0 && attempt < 8 * maxQuestions; attempt++)
         {
-            QuestionKind k = DrawKind(rng, v12);
+            QuestionKind k = DrawKind(rng, Version);
             var ofKind = asked.Where(q => q.Kind == k).ToList();
             if (ofKind.Count > 0)
             {
@@ -321,6 +338,13 @@ public sealed class CorpusGenerator
         }
 
         rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(units));
+        // A chained launch is a unit of its own somewhere after the unit holding the launch it names (never inside a unit,
+        // whose second document refers to the first).
+        foreach (var (after, doc) in followers)
+        {
+            units.Insert(rng.Next(units.FindIndex(u => u.Contains(after)) + 1, units.Count + 1), [doc]);
+        }
+
         var docs = units.SelectMany(u => u).ToList();
         int minFillers = (int)Math.Round(3 * difficulty), maxFillers = 2 + (int)Math.Round(12 * difficulty);
         foreach (Document d in docs)
@@ -393,19 +417,32 @@ public sealed class CorpusGenerator
     }
 
     /// <summary>A question kind: a quarter Direct up to V11; from V12 a fifth of the questions are
-    /// <see cref="QuestionKind.CompanyAboveFounder"/>, taken from Direct and CompanyAbove.</summary>
-    private static QuestionKind DrawKind(Random rng, bool v12) => (v12, rng.NextDouble()) switch
+    /// <see cref="QuestionKind.CompanyAboveFounder"/>, taken from Direct and CompanyAbove; from V14 a quarter are
+    /// <see cref="QuestionKind.CompanyChain"/>, a tenth each Direct and Alias, 15% CompanyAbove, a fifth each
+    /// CompanyAboveFounder and PersonAbove.</summary>
+    private static QuestionKind DrawKind(Random rng, WorldVersion version) => (version, rng.NextDouble()) switch
     {
-        (false, < 0.25) => QuestionKind.Direct,
-        (false, < 0.55) => QuestionKind.CompanyAbove,
-        (false, < 0.80) => QuestionKind.PersonAbove,
-        (false, _) => QuestionKind.Alias,
-        (true, < 0.15) => QuestionKind.Direct,
-        (true, < 0.35) => QuestionKind.CompanyAbove,
-        (true, < 0.55) => QuestionKind.CompanyAboveFounder,
-        (true, < 0.80) => QuestionKind.PersonAbove,
-        (true, _) => QuestionKind.Alias,
+        ( < WorldVersion.V12, < 0.25) => QuestionKind.Direct,
+        ( < WorldVersion.V12, < 0.55) => QuestionKind.CompanyAbove,
+        ( < WorldVersion.V12, < 0.80) => QuestionKind.PersonAbove,
+        ( < WorldVersion.V12, _) => QuestionKind.Alias,
+        ( < WorldVersion.V14, < 0.15) => QuestionKind.Direct,
+        ( < WorldVersion.V14, < 0.35) => QuestionKind.CompanyAbove,
+        ( < WorldVersion.V14, < 0.55) => QuestionKind.CompanyAboveFounder,
+        ( < WorldVersion.V14, < 0.80) => QuestionKind.PersonAbove,
+        ( < WorldVersion.V14, _) => QuestionKind.Alias,
+        (_, < 0.10) => QuestionKind.Direct,
+        (_, < 0.25) => QuestionKind.CompanyAbove,
+        (_, < 0.45) => QuestionKind.CompanyAboveFounder,
+        (_, < 0.70) => QuestionKind.CompanyChain,
+        (_, < 0.90) => QuestionKind.PersonAbove,
+        (_, _) => QuestionKind.Alias,
     };
+
+    /// <summary>The most chained launches a company has in world V14 (<see cref="QuestionKind.CompanyChain"/>). One: with up to
+    /// two, 15 H200-minutes of training from T12 answered 41% of the two-link questions with full prefill (72% of the one-link
+    /// ones; tools/SparseX.Train/README.md, thirteenth session).</summary>
+    public const int MaxChain = 1;
 
     /// <summary>What ends each document of a merged conversation (<see cref="MergedShare"/>).</summary>
     public const string MergedSeparator = "\n";

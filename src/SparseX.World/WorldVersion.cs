@@ -106,4 +106,19 @@ public enum WorldVersion
     /// Measured: a model trained on it (U13d) still answers every Alias question under naive reuse, resolving the link at
     /// question time (tools/SparseX.Train/README.md, twelfth session).</summary>
     V13 = 13,
+
+    /// <summary>V12 (not V13: an alias is given in its company's introduction again) with chained launches
+    /// (<see cref="QuestionKind.CompanyChain"/>): a company's next product is announced only through the one before ("The Y
+    /// was launched by the company that launched the X ."; <see cref="CorpusGenerator.MaxChain"/> such links) after "The X
+    /// was launched by the company above ."; each chained announcement comes somewhere after the one it names. A model
+    /// reading the documents in order can resolve each link where it stands, from the announcement before it; a question
+    /// asked over documents whose KV was computed alone has to redo the whole chain from its few fresh tokens. Why: on T12,
+    /// naive reuse of documents cached alone still answered 53–68% of linked questions by resolving one link at question
+    /// time (and T12 run on V12 with four to seven companies instead of three to five lost no more: a guess among more
+    /// companies was not what answered them). A quarter of the questions, with a tenth Direct and a tenth Alias (V12: 15%
+    /// and 20%; both look-ups next to a name that no cached KV spoils). Uses no word V2 does not. Measured: 20 H200-minutes
+    /// of training from T12 did not teach the chain (X14b: 92.2% held-out on the device, but 42% of chained questions on
+    /// the quality benchmark with full prefill, where naive reuse answers as many; tools/SparseX.Train/README.md,
+    /// thirteenth session).</summary>
+    V14 = 14,
 }

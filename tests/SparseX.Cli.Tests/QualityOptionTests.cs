@@ -1,3 +1,5 @@
+using SparseX.Cli.Quality;
+
 namespace SparseX.Cli.Tests;
 
 public class QualityOptionTests
@@ -138,5 +140,20 @@ public class QualityOptionTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public void TheTablesHaveAColumnPerAskedKindOnly()
+    {
+        static QualityResult Row(string name, double em) => new(
+            name, SparseX.Engine.Reuse.ReuseMode.FullPrefill, null, null, null, 4, em, 0, null,
+            new Dictionary<string, double> { ["CompanyAbove"] = em, ["CompanyChain"] = em },
+            new Dictionary<string, int> { ["CompanyAbove"] = 2, ["CompanyChain"] = 2 },
+            100, 0, 0, 0, 100, 1, 1);
+        string md = QualityReport.Markdown([Row("a", 1), Row("b", 0.5)], "caption");
+        string header = md.Split('\n')[2];
+        Assert.Equal("| configuration | EM | CompanyAbove | CompanyChain | KL (nats) | oracle recall | reused | recomputed | \\|R\\|/N |", header);
+        Assert.Contains("| b | 50.0% | 50.0% (2) | 50.0% (2) | ", md, StringComparison.Ordinal);
+        Assert.Equal(10, QualityReport.Table([Row("a", 1)], "t").Columns.Count); // configuration, EM, the two kinds, six metrics
     }
 }

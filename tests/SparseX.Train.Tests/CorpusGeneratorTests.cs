@@ -51,14 +51,15 @@ public class CorpusGeneratorTests
     [InlineData(WorldVersion.V1)]
     [InlineData(WorldVersion.V12)]
     [InlineData(WorldVersion.V13)]
+    [InlineData(WorldVersion.V14)]
     public void EveryKindOfTheWorldAndBothFormatsOccur(WorldVersion version)
     {
         var gen = new CorpusGenerator(5, CorpusSplit.Train, Count, version: version);
         var convs = Enumerable.Range(0, 300).Select(i => gen.Sample(i)).ToList();
         foreach (QuestionKind k in Enum.GetValues<QuestionKind>())
         {
-            // The two-hop kind exists from V12 on; earlier worlds must never ask it.
-            if (k == QuestionKind.CompanyAboveFounder && version < WorldVersion.V12)
+            // The two-hop kind exists from V12 on and chains from V14; earlier worlds must never ask them.
+            if ((k == QuestionKind.CompanyAboveFounder && version < WorldVersion.V12) || (k == QuestionKind.CompanyChain && version < WorldVersion.V14))
             {
                 Assert.DoesNotContain(convs, c => c.Kind == k);
             }
@@ -522,6 +523,51 @@ public class CorpusGeneratorTests
         }
 
         Assert.True(asked > 30, $"{asked} Alias questions");
+    }
+
+    [Fact]
+    public void VersionFourteenChainsLaunchesBackToTheCompanyAbove()
+    {
+        var v14 = new CorpusGenerator(37, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V14);
+        int primary = 0, asked = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            Conversation conv = v14.Sample(i, difficulty: 1, maxQuestions: 4);
+            primary += conv.Kind == QuestionKind.CompanyChain ? 1 : 0;
+            var docs = conv.Documents.ToList();
+            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.CompanyChain))
+            {
+                asked++;
+
+                // Follow the chain back: each announcement names the product before it, announced in an earlier document,
+                // until one says "the company above"; the document before that introduces the answer, which no announcement
+                // of the chain names.
+                string product = q.Query;
+                int at = docs.Count, links = 0;
+                while (true)
+                {
+                    string opening = $"The {product} was launched by the ";
+                    int found = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains(opening, StringComparison.Ordinal));
+                    Assert.True(found < at, "an announcement comes after the one it names");
+                    Assert.DoesNotContain(q.Answer, docs[found], StringComparison.Ordinal);
+                    at = found;
+                    string rest = docs[found].Split(opening)[1];
+                    if (rest.StartsWith("company above .", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+
+                    links++;
+                    product = rest.Split("company that launched the ")[1].Split(" .")[0];
+                }
+
+                Assert.InRange(links, 1, CorpusGenerator.MaxChain);
+                Assert.Matches($@"{q.Answer} (, also known as [A-Z]+ , )?is a company based in", docs[at - 1]);
+            }
+        }
+
+        // A quarter of the primary questions (50 of 200 expected).
+        Assert.True(primary is > 30 and < 70 && asked > primary, $"{primary} primary chained questions, {asked} asked");
     }
 
     /// <summary>How many engineers a rendered conversation introduces ("P is an engineer from CITY .").</summary>

@@ -55,6 +55,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V11)]
     [InlineData(WorldVersion.V12)]
     [InlineData(WorldVersion.V13)]
+    [InlineData(WorldVersion.V14)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;

@@ -18,8 +18,6 @@ internal static class QualityReport
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private static readonly QuestionKind[] Kinds = Enum.GetValues<QuestionKind>();
-
     /// <summary>The console table.</summary>
     /// <param name="results">The results.</param>
     /// <param name="title">The title.</param>
@@ -27,7 +25,8 @@ internal static class QualityReport
     public static Table Table(IReadOnlyList<QualityResult> results, string title)
     {
         var table = new Table().Title(Markup.Escape(title)).AddColumn("configuration").AddColumn("EM", c => c.RightAligned());
-        foreach (QuestionKind kind in Kinds)
+        QuestionKind[] kinds = AskedKinds(results);
+        foreach (QuestionKind kind in kinds)
         {
             table.AddColumn(kind.ToString(), c => c.RightAligned());
         }
@@ -38,7 +37,7 @@ internal static class QualityReport
         foreach (QualityResult r in results)
         {
             var cells = new List<string> { Markup.Escape(r.Name), Percent(r.ExactMatch) };
-            cells.AddRange(Kinds.Select(k => ByKind(r, k)));
+            cells.AddRange(kinds.Select(k => ByKind(r, k)));
             cells.Add(r.FirstTokenKl.ToString("0.0000", CultureInfo.InvariantCulture));
             cells.Add(r.OracleRecall is double recall ? recall.ToString("0.00", CultureInfo.InvariantCulture) : "-");
             cells.Add(r.ReusedTokens.ToString("0", CultureInfo.InvariantCulture));
@@ -76,12 +75,13 @@ internal static class QualityReport
     public static string Markdown(IReadOnlyList<QualityResult> results, string caption)
     {
         var sb = new StringBuilder().AppendLine(caption).AppendLine();
-        sb.Append("| configuration | EM | ").AppendJoin(" | ", Kinds).AppendLine(" | KL (nats) | oracle recall | reused | recomputed | \\|R\\|/N |");
-        sb.Append("|---|---|").Append(string.Concat(Kinds.Select(_ => "---|"))).AppendLine("---|---|---|---|---|");
+        QuestionKind[] kinds = AskedKinds(results);
+        sb.Append("| configuration | EM | ").AppendJoin(" | ", kinds).AppendLine(" | KL (nats) | oracle recall | reused | recomputed | \\|R\\|/N |");
+        sb.Append("|---|---|").Append(string.Concat(kinds.Select(_ => "---|"))).AppendLine("---|---|---|---|---|");
         foreach (QualityResult r in results)
         {
             sb.Append("| ").Append(r.Name).Append(" | ").Append(Percent(r.ExactMatch)).Append(" | ")
-                .AppendJoin(" | ", Kinds.Select(k => ByKind(r, k))).Append(" | ")
+                .AppendJoin(" | ", kinds.Select(k => ByKind(r, k))).Append(" | ")
                 .Append(r.FirstTokenKl.ToString("0.0000", CultureInfo.InvariantCulture)).Append(" | ")
                 .Append(r.OracleRecall is double recall ? recall.ToString("0.00", CultureInfo.InvariantCulture) : "–").Append(" | ")
                 .Append(r.ReusedTokens.ToString("0", CultureInfo.InvariantCulture)).Append(" | ")
@@ -91,6 +91,11 @@ internal static class QualityReport
 
         return sb.ToString();
     }
+
+    /// <summary>The question kinds some row asked, in declaration order: a world that cannot ask a kind (or a <c>--kinds</c>
+    /// filter) gets no empty column for it.</summary>
+    private static QuestionKind[] AskedKinds(IReadOnlyList<QualityResult> results) =>
+        [.. Enum.GetValues<QuestionKind>().Where(k => results.Any(r => r.ExactMatchByKind.ContainsKey(k.ToString())))];
 
     private static string Percent(double share) => (100 * share).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
