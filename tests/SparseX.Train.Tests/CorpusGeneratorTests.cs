@@ -473,29 +473,21 @@ public class CorpusGeneratorTests
     [Fact]
     public void VersionTwelveAsksTheFounderOfTheCompanyAboveALaunch()
     {
-        var v12 = new CorpusGenerator(29, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V12);
-        int primary = 0, asked = 0;
-        for (int i = 0; i < 200; i++)
+        var (primary, asked) = QuestionsOfKind(WorldVersion.V12, 29, QuestionKind.CompanyAboveFounder);
+        foreach (var (docs, q) in asked)
         {
-            Conversation conv = v12.Sample(i, difficulty: 1, maxQuestions: 4);
-            primary += conv.Kind == QuestionKind.CompanyAboveFounder ? 1 : 0;
-            var docs = conv.Documents.ToList();
-            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.CompanyAboveFounder))
-            {
-                asked++;
-                Assert.Equal($"Who founded the company that launched the {q.Query} ?", q.Question);
+            Assert.Equal($"Who founded the company that launched the {q.Query} ?", q.Question);
 
-                // The launch names neither the company nor the founder; the document before it introduces the company,
-                // whose founder is the answer.
-                int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains($"The {q.Query} was launched by the company above .", StringComparison.Ordinal));
-                Assert.DoesNotContain(q.Answer, docs[at], StringComparison.Ordinal);
-                Assert.Matches($@"It was founded in \d+ by {q.Answer} \.", docs[at - 1]);
-                Assert.Contains("is a company based in", docs[at - 1], StringComparison.Ordinal);
-            }
+            // The launch names neither the company nor the founder; the document before it introduces the company, whose
+            // founder is the answer.
+            int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains($"The {q.Query} was launched by the company above .", StringComparison.Ordinal));
+            Assert.DoesNotContain(q.Answer, docs[at], StringComparison.Ordinal);
+            Assert.Matches($@"It was founded in \d+ by {q.Answer} \.", docs[at - 1]);
+            Assert.Contains("is a company based in", docs[at - 1], StringComparison.Ordinal);
         }
 
         // A fifth of the primary questions (40 of 200 expected).
-        Assert.True(primary is > 20 and < 60 && asked > primary, $"{primary} primary two-hop questions, {asked} asked");
+        Assert.True(primary is > 20 and < 60 && asked.Count > primary, $"{primary} primary two-hop questions, {asked.Count} asked");
     }
 
     [Fact]
@@ -528,46 +520,55 @@ public class CorpusGeneratorTests
     [Fact]
     public void VersionFourteenChainsLaunchesBackToTheCompanyAbove()
     {
-        var v14 = new CorpusGenerator(37, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: WorldVersion.V14);
-        int primary = 0, asked = 0;
-        for (int i = 0; i < 200; i++)
+        var (primary, asked) = QuestionsOfKind(WorldVersion.V14, 37, QuestionKind.CompanyChain);
+        foreach (var (docs, q) in asked)
         {
-            Conversation conv = v14.Sample(i, difficulty: 1, maxQuestions: 4);
-            primary += conv.Kind == QuestionKind.CompanyChain ? 1 : 0;
-            var docs = conv.Documents.ToList();
-            foreach (QuestionAnswer q in conv.Questions.Where(q => q.Kind == QuestionKind.CompanyChain))
+            // Follow the chain back: each announcement names the product before it, announced in an earlier document, until
+            // one says "the company above"; the document before that introduces the answer, which no announcement of the
+            // chain names.
+            string product = q.Query;
+            int at = docs.Count, links = 0;
+            while (true)
             {
-                asked++;
-
-                // Follow the chain back: each announcement names the product before it, announced in an earlier document,
-                // until one says "the company above"; the document before that introduces the answer, which no announcement
-                // of the chain names.
-                string product = q.Query;
-                int at = docs.Count, links = 0;
-                while (true)
+                string opening = $"The {product} was launched by the ";
+                int found = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains(opening, StringComparison.Ordinal));
+                Assert.True(found < at, "an announcement comes after the one it names");
+                Assert.DoesNotContain(q.Answer, docs[found], StringComparison.Ordinal);
+                at = found;
+                string rest = docs[found].Split(opening)[1];
+                if (rest.StartsWith("company above .", StringComparison.Ordinal))
                 {
-                    string opening = $"The {product} was launched by the ";
-                    int found = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains(opening, StringComparison.Ordinal));
-                    Assert.True(found < at, "an announcement comes after the one it names");
-                    Assert.DoesNotContain(q.Answer, docs[found], StringComparison.Ordinal);
-                    at = found;
-                    string rest = docs[found].Split(opening)[1];
-                    if (rest.StartsWith("company above .", StringComparison.Ordinal))
-                    {
-                        break;
-                    }
-
-                    links++;
-                    product = rest.Split("company that launched the ")[1].Split(" .")[0];
+                    break;
                 }
 
-                Assert.InRange(links, 1, CorpusGenerator.MaxChain);
-                Assert.Matches($@"{q.Answer} (, also known as [A-Z]+ , )?is a company based in", docs[at - 1]);
+                links++;
+                product = rest.Split("company that launched the ")[1].Split(" .")[0];
             }
+
+            Assert.InRange(links, 1, CorpusGenerator.MaxChain);
+            Assert.Matches($@"{q.Answer} (, also known as [A-Z]+ , )?is a company based in", docs[at - 1]);
         }
 
         // A quarter of the primary questions (50 of 200 expected).
-        Assert.True(primary is > 30 and < 70 && asked > primary, $"{primary} primary chained questions, {asked} asked");
+        Assert.True(primary is > 30 and < 70 && asked.Count > primary, $"{primary} primary chained questions, {asked.Count} asked");
+    }
+
+    /// <summary>The questions of one kind asked in 200 held-out conversations (full difficulty, up to four questions each),
+    /// each with its conversation's documents, and how many of the conversations ask that kind first.</summary>
+    private static (int Primary, List<(List<string> Docs, QuestionAnswer Question)> Asked) QuestionsOfKind(WorldVersion version, int seed, QuestionKind kind)
+    {
+        var gen = new CorpusGenerator(seed, CorpusSplit.HeldOut, Count, maxTokens: 8192, version: version);
+        int primary = 0;
+        var asked = new List<(List<string>, QuestionAnswer)>();
+        for (int i = 0; i < 200; i++)
+        {
+            Conversation conv = gen.Sample(i, difficulty: 1, maxQuestions: 4);
+            primary += conv.Kind == kind ? 1 : 0;
+            var docs = conv.Documents.ToList();
+            asked.AddRange(conv.Questions.Where(q => q.Kind == kind).Select(q => (docs, q)));
+        }
+
+        return (primary, asked);
     }
 
     /// <summary>How many engineers a rendered conversation introduces ("P is an engineer from CITY .").</summary>
