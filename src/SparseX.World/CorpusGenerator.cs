@@ -439,9 +439,9 @@ public sealed class CorpusGenerator
         (_, _) => QuestionKind.Alias,
     };
 
-    /// <summary>The most chained launches a company has in world V14 (<see cref="QuestionKind.CompanyChain"/>). One: with up to
-    /// two, 7 H200-minutes of training from T12 (V14a) answered 41% of the two-link questions with full prefill (72% of the one-link
-    /// ones; tools/SparseX.Train/README.md, thirteenth session).</summary>
+    /// <summary>The most chained launches a company has in world V14 (<see cref="QuestionKind.CompanyChain"/>). One: with up
+    /// to two, 7 H200-minutes of training from T12 (V14a) answered 41% of the two-link questions with full prefill (72% of
+    /// the one-link ones; tools/SparseX.Train/README.md, thirteenth session).</summary>
     public const int MaxChain = 1;
 
     /// <summary>What ends each document of a merged conversation (<see cref="MergedShare"/>).</summary>
