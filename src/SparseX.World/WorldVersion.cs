@@ -118,7 +118,7 @@ public enum WorldVersion
     /// companies was not what answered them). A quarter of the questions, with a tenth Direct and a tenth Alias (V12: 15%
     /// and 20%; both look-ups next to a name that no cached KV spoils). Uses no word V2 does not. Measured: 20 H200-minutes
     /// of training from T12 did not teach the chain (X14b: 92.2% held-out on the device, but 42% of chained questions on
-    /// the quality benchmark with full prefill, where naive reuse answers as many; tools/SparseX.Train/README.md,
+    /// the quality benchmark with full prefill, where naive reuse answers about as many; tools/SparseX.Train/README.md,
     /// thirteenth session).</summary>
     V14 = 14,
 }
