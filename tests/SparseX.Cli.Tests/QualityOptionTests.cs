@@ -143,17 +143,40 @@ public class QualityOptionTests
     }
 
     [Fact]
-    public void TheTablesHaveAColumnPerAskedKindOnly()
+    public void TheTablesHaveAColumnPerAskedKindOnlyAndTheDifferenceFromFullPrefill()
     {
-        static QualityResult Row(string name, double em) => new(
-            name, SparseX.Engine.Reuse.ReuseMode.FullPrefill, null, null, null, 4, em, 0, null,
+        static QualityResult Row(string name, double em, SparseX.Engine.Reuse.ReuseMode mode) => new(
+            name, mode, null, null, null, 4, em, 0, null,
             new Dictionary<string, double> { ["CompanyAbove"] = em, ["CompanyChain"] = em },
             new Dictionary<string, int> { ["CompanyAbove"] = 2, ["CompanyChain"] = 2 },
-            100, 0, 0, 0, 100, 1, 1);
-        string md = QualityReport.Markdown([Row("a", 1), Row("b", 0.5)], "caption");
+            100, 0, 0, 0, 100, 1, 1, ExactMatchVsFull: em - 1, ExactMatchVsFullCi95: 0.5658);
+        QualityResult[] rows = [Row("a", 1, SparseX.Engine.Reuse.ReuseMode.FullPrefill), Row("b", 0.5, SparseX.Engine.Reuse.ReuseMode.Reuse)];
+        string md = QualityReport.Markdown(rows, "caption");
         string header = md.Split('\n')[2];
-        Assert.Equal("| configuration | EM | CompanyAbove | CompanyChain | KL (nats) | oracle recall | reused | recomputed | \\|R\\|/N |", header);
-        Assert.Contains("| b | 50.0% | 50.0% (2) | 50.0% (2) | ", md, StringComparison.Ordinal);
-        Assert.Equal(10, QualityReport.Table([Row("a", 1)], "t").Columns.Count); // configuration, EM, the two kinds, six metrics
+        Assert.Equal("| configuration | EM | Δ EM vs full (95%) | CompanyAbove | CompanyChain | KL (nats) | oracle recall | reused | recomputed | \\|R\\|/N |", header);
+        Assert.Contains("| a | 100.0% | – | 100.0% (2) | 100.0% (2) | ", md, StringComparison.Ordinal);
+        Assert.Contains("| b | 50.0% | −50.0 ± 56.6 | 50.0% (2) | 50.0% (2) | ", md, StringComparison.Ordinal);
+        Assert.Equal(11, QualityReport.Table(rows, "t").Columns.Count); // configuration, EM, Δ, the two kinds, six metrics
+    }
+
+    [Fact]
+    public void TheTallyPairsEachAnswerWithFullPrefills()
+    {
+        var tally = new QualityTally(new QualityConfiguration(SparseX.Engine.Reuse.ReuseMode.Reuse, SparseX.Engine.Reuse.SelectorKind.None, 0, 2));
+        var report = new SparseX.Engine.Reuse.ReuseReport { TotalTokens = 10 };
+        bool[] correct = [true, false, true, false], full = [true, true, true, true];
+        for (int i = 0; i < 4; i++)
+        {
+            tally.Add(SparseX.World.QuestionKind.CompanyAbove, correct[i], full[i], 0, null, report, 0);
+        }
+
+        // Differences 0, −1, 0, −1: mean −0.5, sample standard deviation √(1/3), half-width 1.96 · √(1/3) / 2.
+        QualityResult r = tally.ToResult();
+        Assert.Equal(-0.5, r.ExactMatchVsFull);
+        Assert.Equal(1.96 * Math.Sqrt(1.0 / 3) / 2, r.ExactMatchVsFullCi95!.Value, 12);
+        var one = new QualityTally(tally.Configuration);
+        one.Add(SparseX.World.QuestionKind.Direct, true, true, 0, null, report, 0);
+        Assert.Equal(0, one.ToResult().ExactMatchVsFull);
+        Assert.Null(one.ToResult().ExactMatchVsFullCi95);
     }
 }

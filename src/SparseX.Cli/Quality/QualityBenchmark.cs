@@ -120,7 +120,7 @@ internal sealed class QualityBenchmark
             QualityConfiguration c = tally.Configuration;
             if (c.Mode == ReuseMode.FullPrefill)
             {
-                tally.Add(question.Kind, fullCorrect, 0, null, full.Report, fullSeconds);
+                tally.Add(question.Kind, fullCorrect, fullCorrect, 0, null, full.Report, fullSeconds);
                 given[c.Name] = AnswerText(full.Tokens);
                 continue;
             }
@@ -151,7 +151,7 @@ internal sealed class QualityBenchmark
                 }
             }
 
-            tally.Add(question.Kind, IsCorrect(run.Tokens, question.Answer), ReuseQuality.KlDivergence(full.FirstLogits, run.FirstLogits), recall, run.Report, seconds);
+            tally.Add(question.Kind, IsCorrect(run.Tokens, question.Answer), fullCorrect, ReuseQuality.KlDivergence(full.FirstLogits, run.FirstLogits), recall, run.Report, seconds);
             given[c.Name] = AnswerText(run.Tokens);
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SparseX.Engine.Reuse;
 using SparseX.World;
 using Spectre.Console;
 
@@ -24,7 +25,8 @@ internal static class QualityReport
     /// <returns>The table.</returns>
     public static Table Table(IReadOnlyList<QualityResult> results, string title)
     {
-        var table = new Table().Title(Markup.Escape(title)).AddColumn("configuration").AddColumn("EM", c => c.RightAligned());
+        var table = new Table().Title(Markup.Escape(title)).AddColumn("configuration").AddColumn("EM", c => c.RightAligned())
+            .AddColumn("Δ EM vs full (95%)", c => c.RightAligned());
         QuestionKind[] kinds = AskedKinds(results);
         foreach (QuestionKind kind in kinds)
         {
@@ -36,7 +38,7 @@ internal static class QualityReport
             .AddColumn("|R|/N", c => c.RightAligned()).AddColumn("s", c => c.RightAligned());
         foreach (QualityResult r in results)
         {
-            var cells = new List<string> { Markup.Escape(r.Name), Percent(r.ExactMatch) };
+            var cells = new List<string> { Markup.Escape(r.Name), Percent(r.ExactMatch), VsFull(r) };
             cells.AddRange(kinds.Select(k => ByKind(r, k)));
             cells.Add(r.FirstTokenKl.ToString("0.0000", CultureInfo.InvariantCulture));
             cells.Add(r.OracleRecall is double recall ? recall.ToString("0.00", CultureInfo.InvariantCulture) : "-");
@@ -76,11 +78,11 @@ internal static class QualityReport
     {
         var sb = new StringBuilder().AppendLine(caption).AppendLine();
         QuestionKind[] kinds = AskedKinds(results);
-        sb.Append("| configuration | EM | ").AppendJoin(" | ", kinds).AppendLine(" | KL (nats) | oracle recall | reused | recomputed | \\|R\\|/N |");
-        sb.Append("|---|---|").Append(string.Concat(kinds.Select(_ => "---|"))).AppendLine("---|---|---|---|---|");
+        sb.Append("| configuration | EM | Δ EM vs full (95%) | ").AppendJoin(" | ", kinds).AppendLine(" | KL (nats) | oracle recall | reused | recomputed | \\|R\\|/N |");
+        sb.Append("|---|---|---|").Append(string.Concat(kinds.Select(_ => "---|"))).AppendLine("---|---|---|---|---|");
         foreach (QualityResult r in results)
         {
-            sb.Append("| ").Append(r.Name).Append(" | ").Append(Percent(r.ExactMatch)).Append(" | ")
+            sb.Append("| ").Append(r.Name).Append(" | ").Append(Percent(r.ExactMatch)).Append(" | ").Append(VsFull(r)).Append(" | ")
                 .AppendJoin(" | ", kinds.Select(k => ByKind(r, k))).Append(" | ")
                 .Append(r.FirstTokenKl.ToString("0.0000", CultureInfo.InvariantCulture)).Append(" | ")
                 .Append(r.OracleRecall is double recall ? recall.ToString("0.00", CultureInfo.InvariantCulture) : "–").Append(" | ")
@@ -96,6 +98,14 @@ internal static class QualityReport
     /// filter) gets no empty column for it.</summary>
     private static QuestionKind[] AskedKinds(IReadOnlyList<QualityResult> results) =>
         [.. Enum.GetValues<QuestionKind>().Where(k => results.Any(r => r.ExactMatchByKind.ContainsKey(k.ToString())))];
+
+    /// <summary>The paired difference from full prefill in points with its 95% half-width ("−20.8 ± 4.3"); "–" for full
+    /// prefill itself and for results written before it was measured.</summary>
+    private static string VsFull(QualityResult r) =>
+        r.Mode == ReuseMode.FullPrefill || r.ExactMatchVsFull is not double delta
+            ? "–"
+            : (100 * delta).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture)
+                + (r.ExactMatchVsFullCi95 is double ci ? " ± " + (100 * ci).ToString("0.0", CultureInfo.InvariantCulture) : "");
 
     private static string Percent(double share) => (100 * share).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 

@@ -23,6 +23,10 @@ namespace SparseX.Cli.Quality;
 /// <param name="Seconds">Wall time of this configuration's prefills and decodes, summed over questions.</param>
 /// <param name="BoundaryTokens">m, the first tokens of each moved segment recomputed on top of the selection.</param>
 /// <param name="SelectionLayer">The layer whose attention ranked tokens for Sparse-Q (null: none named — the checkpoint's calibrated layer, else F − 1; the run's metadata says which).</param>
+/// <param name="ExactMatchVsFull">Mean paired difference of exact match from full prefill on the same questions (0 for
+/// full prefill; null in results written before it was measured).</param>
+/// <param name="ExactMatchVsFullCi95">Half-width of that difference's 95% interval (null below two questions, and in older
+/// results).</param>
 internal sealed record QualityResult(
     string Name,
     ReuseMode Mode,
@@ -43,7 +47,9 @@ internal sealed record QualityResult(
     double RecomputeRatio,
     double Seconds,
     int BoundaryTokens = 0,
-    int? SelectionLayer = null)
+    int? SelectionLayer = null,
+    double? ExactMatchVsFull = null,
+    double? ExactMatchVsFullCi95 = null)
 {
     /// <summary>Gets the plot line of this row: the selector, with m and the selection layer when they are set.</summary>
     public string Series => $"{Selector}" + (BoundaryTokens > 0 ? $" m={BoundaryTokens}" : "") + (SelectionLayer is { } l ? $" sel={l}" : "");
