@@ -12,7 +12,7 @@ using Spectre.Console.Cli;
 namespace SparseX.Cli;
 
 /// <summary>
-/// <c>sparsex calibrate --model &lt;dir&gt; [--seed n] [--questions n] [--kinds ...] [--budget r] [--full-layers F]
+/// <c>sparsex calibrate --model &lt;dir&gt; [--seed n] [--questions n] [--kinds ...] [--world N] [--budget r] [--full-layers F]
 /// [--boundary-tokens m] [--threads n] [--dry-run]</c>: measures which layer's attention ranks reused tokens best for
 /// Sparse-Q on this checkpoint (<see cref="SelectionLayerCalibration"/>) and writes it beside the weights as
 /// <c>sparsex_reuse.json</c>, which the engine then uses for every request that names no selection layer.
@@ -63,6 +63,11 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         double budget = QualityCommand.ParseBudget(settings.Budget)
             ?? throw new FormatException($"--budget: '{settings.Budget}' is not {QualityCommand.BudgetExpected}.");
+        if (settings.World is not null)
+        {
+            _ = HeldOutQuestionSettings.ParseWorld(settings.World);
+        }
+
         return new Parsed(
             QualityCommand.Int("--seed", settings.Seed, int.MinValue),
             QualityCommand.Int("--questions", settings.Questions, 1),
@@ -76,12 +81,12 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         Parsed p = Parse(settings);
-        if (!settings.Ready(context, p.Threads))
+        if (settings.Ready(context, p.Threads) is not { } device)
         {
             return 1;
         }
 
-        using DecoderModel model = DecoderModel.Load(settings.Model);
+        using DecoderModel model = DecoderModel.Load(settings.Model, device: device);
         if (p.FullLayers > model.NumLayers)
         {
             AnsiConsole.MarkupLine($"[red]Error:[/] --full-layers: F = {p.FullLayers} exceeds the model's {model.NumLayers} layers.");
@@ -91,7 +96,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         using HfTokenizer tokenizer = HfTokenizer.FromDirectory(settings.Model);
         ChatTemplate template = ChatTemplate.FromDirectory(settings.Model);
         IReadOnlyList<QualityConfiguration> grid = SelectionLayerCalibration.Grid(model.NumLayers, p.Budget, p.FullLayers, p.BoundaryTokens);
-        var options = new QualityOptions(p.Seed, p.Questions, grid, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds, Merged: settings.Merged, Isolated: settings.Isolated);
+        var options = new QualityOptions(p.Seed, p.Questions, grid, World: settings.Worlds().Asked, Kinds: p.Kinds, Merged: settings.Merged, Isolated: settings.Isolated);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<QualityResult> results = HeldOutQuestionSettings.RunWithProgress(new QualityBenchmark(model, tokenizer, template), options, $"layers {p.FullLayers - 1}..{model.NumLayers - 1}");
 
@@ -124,6 +129,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
             ["questions"] = p.Questions,
             ["seed"] = p.Seed,
             ["kinds"] = p.Kinds?.Select(k => k.ToString()).ToArray() ?? ["all"],
+            ["world_version"] = (int)options.World,
             ["exact_match"] = layerRows.ToDictionary(r => r.SelectionLayer!.Value.ToString(CultureInfo.InvariantCulture), r => r.ExactMatch),
             ["full_prefill_exact_match"] = results[0].ExactMatch,
             ["date"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

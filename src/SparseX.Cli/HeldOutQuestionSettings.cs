@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using System.Globalization;
 using SparseX.Cli.Quality;
+using SparseX.World;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,6 +29,10 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
     [Description("Comma-separated question kinds to ask (Direct, CompanyAbove, PersonAbove, Alias; CompanyAboveFounder from world V12, CompanyChain from V14); default all.")]
     public string? Kinds { get; init; }
 
+    [CommandOption("--world <N>")]
+    [Description("World version whose held-out questions to ask (default: the one in the model's sparsex_world.json); 15 asks a V12 model only questions whose answer needs another document, among the most candidates.")]
+    public string? World { get; init; }
+
     [CommandOption("--merged")]
     [Description("Every conversation's documents share one message, each its own segment ended by a newline: no token between two documents is computed afresh.")]
     public bool Merged { get; init; }
@@ -35,27 +41,44 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
     [Description("Cache each document in a warm-up request of its own (system prompt, that document, a question), as systems that precompute chunks independently do; default: shuffled warm-ups among other documents.")]
     public bool Isolated { get; init; }
 
+    [CommandOption("--device <DEVICE>")]
+    [Description("Torch device: cpu (default), cuda or cuda:N (a CUDA libtorch through SPARSEX_LIBTORCH, as on the GPU path in README.md).")]
+    public string Device { get; init; } = "cpu";
+
     [CommandOption("--threads <N>")]
     [Description("Torch CPU threads (default: Torch's).")]
     public string? Threads { get; init; }
 
     /// <summary>
-    /// Refuses unknown options and arguments and a missing model directory (printing why), and sets the CPU threads.
+    /// Refuses unknown options and arguments, a missing model directory and an unknown or unavailable device (printing why),
+    /// and sets the CPU threads.
     /// </summary>
     /// <param name="context">The command context.</param>
     /// <param name="threads">The parsed <c>--threads</c>.</param>
-    /// <returns>True when the command may go on.</returns>
-    internal bool Ready(CommandContext context, int? threads)
+    /// <returns>The parsed <c>--device</c>; null when the command must fail. (Nothing touches Torch before the device is
+    /// parsed, which loads an external libtorch first where SPARSEX_LIBTORCH names one.)</returns>
+    internal TorchSharp.torch.Device? Ready(CommandContext context, int? threads)
     {
         if (HasUnknownArguments(context))
         {
-            return false;
+            return null;
         }
 
         if (!Directory.Exists(Model))
         {
             AnsiConsole.MarkupLine($"[red]Error:[/] --model: directory '{Markup.Escape(Model)}' not found.");
-            return false;
+            return null;
+        }
+
+        TorchSharp.torch.Device device;
+        try
+        {
+            device = SparseX.Engine.Runtime.TorchRuntime.ParseDevice(Device);
+        }
+        catch (ArgumentException e)
+        {
+            AnsiConsole.MarkupLine($"[red]Error:[/] --device: {Markup.Escape(e.Message)}");
+            return null;
         }
 
         if (threads is int n)
@@ -63,7 +86,7 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
             TorchSharp.torch.set_num_threads(n);
         }
 
-        return true;
+        return device;
     }
 
     /// <summary>Prints the unknown options and arguments, if any.</summary>
@@ -80,6 +103,29 @@ internal abstract class HeldOutQuestionSettings : CommandSettings
         AnsiConsole.MarkupLine($"[red]Error:[/] unknown option or argument: {Markup.Escape(unknown)}");
         return true;
     }
+
+    /// <summary>Parses <c>--world</c>: a defined <see cref="WorldVersion"/> number.</summary>
+    /// <param name="value">The raw value.</param>
+    /// <returns>The version.</returns>
+    /// <exception cref="FormatException">It is not one; the message names the option and the versions.</exception>
+    internal static WorldVersion ParseWorld(string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && Enum.IsDefined((WorldVersion)v)
+            ? (WorldVersion)v
+            : throw new FormatException($"--world: '{value}' is not a world version (one of {string.Join(", ", Enum.GetValues<WorldVersion>().Select(x => (int)x))}).");
+
+    /// <summary>The world whose questions are asked: <c>--world</c>, else the model's own (<see cref="WorldManifest"/>).</summary>
+    /// <returns>The asked world and the one the model was trained on.</returns>
+    internal (WorldVersion Asked, WorldVersion Trained) Worlds()
+    {
+        WorldVersion trained = WorldManifest.Read(Model);
+        return (World is null ? trained : ParseWorld(World), trained);
+    }
+
+    /// <summary>Says which world's questions a title's run asked, and the model's own world when that differs.</summary>
+    /// <param name="worlds">From <see cref="Worlds"/>.</param>
+    /// <returns>For example " · world V15 (model trained on V12)".</returns>
+    internal static string WorldLabel((WorldVersion Asked, WorldVersion Trained) worlds) =>
+        $" · world {worlds.Asked}" + (worlds.Asked == worlds.Trained ? string.Empty : $" (model trained on {worlds.Trained})");
 
     /// <summary>Gets the model directory's name, for titles.</summary>
     internal string ModelName => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Model)));

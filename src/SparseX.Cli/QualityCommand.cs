@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using SparseX.Cli.Quality;
 using SparseX.Engine.Model;
 using SparseX.Engine.Reuse;
@@ -14,7 +15,7 @@ namespace SparseX.Cli;
 
 /// <summary>
 /// <c>sparsex quality --model &lt;dir&gt; [--seed n] [--questions n] [--modes ...] [--selectors ...] [--budgets ...]
-/// [--full-layers ...] [--boundary-tokens ...] [--selection-layer L|calibrated|last-full] [--kinds ...] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
+/// [--full-layers ...] [--boundary-tokens ...] [--selection-layer L|calibrated|last-full] [--kinds ...] [--world N] [--json file] [--plot png] [--markdown file] [--replot]</c>: the cross-segment quality benchmark
 /// (exact match, first-token KL and oracle recall on held-out questions of the synthetic world).
 /// </summary>
 internal sealed class QualityCommand : Command<QualityCommand.Settings>
@@ -100,6 +101,11 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             : int.TryParse(settings.SelectionLayer, NumberStyles.Integer, CultureInfo.InvariantCulture, out int layer) && layer >= 0
                 ? layer
                 : throw new FormatException($"--selection-layer: '{settings.SelectionLayer}' is not a layer index ≥ 0, 'calibrated' or 'last-full'.");
+        if (settings.World is not null)
+        {
+            _ = HeldOutQuestionSettings.ParseWorld(settings.World);
+        }
+
         if (selectionLayer < fullLayers.Max() - 1)
         {
             throw new FormatException($"--selection-layer: {selectionLayer} is below F − 1 = {fullLayers.Max() - 1} (the largest --full-layers value, {fullLayers.Max()}, computes layers up to {fullLayers.Max() - 1} densely).");
@@ -118,6 +124,26 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             settings.Kinds is null ? null : ParseKinds(settings.Kinds),
             selectionLayer,
             lastFull);
+    }
+
+    /// <summary>Where and how a run computed, for the Markdown title: "CPU fp32", or "CUDA fp32 (NVIDIA H200)" where
+    /// <c>SPARSEX_DEVICE_NAME</c> names the GPU (bench/gpu/quality-run.sh sets it).</summary>
+    private static string RanOn(DecoderModel model)
+    {
+        string precision = model.Dtype switch
+        {
+            TorchSharp.torch.ScalarType.Float32 => "fp32",
+            TorchSharp.torch.ScalarType.Float16 => "fp16",
+            TorchSharp.torch.ScalarType.BFloat16 => "bf16",
+            var other => other.ToString(),
+        };
+        if (model.Device.type != TorchSharp.DeviceType.CUDA)
+        {
+            return $"CPU {precision}";
+        }
+
+        string? name = Environment.GetEnvironmentVariable("SPARSEX_DEVICE_NAME");
+        return $"CUDA {precision}" + (string.IsNullOrWhiteSpace(name) ? string.Empty : $" ({name})");
     }
 
     /// <summary>How <c>--answers</c> writes a record: one line, snake_case names, the kind by name.</summary>
@@ -163,12 +189,12 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             return HeldOutQuestionSettings.HasUnknownArguments(context) ? 1 : Replot(settings);
         }
 
-        if (!settings.Ready(context, p.Threads))
+        if (settings.Ready(context, p.Threads) is not { } device)
         {
             return 1;
         }
 
-        using DecoderModel model = DecoderModel.Load(settings.Model);
+        using DecoderModel model = DecoderModel.Load(settings.Model, device: device);
         using HfTokenizer tokenizer = HfTokenizer.FromDirectory(settings.Model);
         ChatTemplate template = ChatTemplate.FromDirectory(settings.Model);
         int[] fullLayers = p.FullLayers.Select(f => Math.Min(f, model.NumLayers)).Distinct().ToArray();
@@ -193,7 +219,8 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             ? $"layer {named}"
             : model.ReuseCalibration is { } calibration ? $"calibrated layer {calibration.SelectionLayer} ({ReuseCalibration.FileName}; F − 1 where F − 1 is later)" : "F − 1";
         var grid = QualityConfiguration.Grid(p.Modes, p.Selectors, p.Budgets, fullLayers, p.BoundaryTokens, p.SelectionLayer);
-        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: WorldManifest.Read(settings.Model), Kinds: p.Kinds, Merged: settings.Merged, Isolated: settings.Isolated);
+        var worlds = settings.Worlds();
+        var options = new QualityOptions(p.Seed, p.Questions, grid, p.MaxNewTokens, World: worlds.Asked, Kinds: p.Kinds, Merged: settings.Merged, Isolated: settings.Isolated);
         var benchmark = new QualityBenchmark(model, tokenizer, template);
         var clock = Stopwatch.StartNew();
         using StreamWriter? answers = settings.Answers is null ? null : new StreamWriter(settings.Answers);
@@ -204,7 +231,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         string modelName = settings.ModelName;
         string kinds = (p.Kinds is null ? string.Empty : $" ({string.Join(", ", p.Kinds)})") + (settings.Merged ? " · documents merged" : string.Empty)
             + (settings.Isolated ? " · documents cached alone" : string.Empty);
-        string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds} · seed {p.Seed} · Sparse-Q ranks at {selection}";
+        string title = $"cross-segment quality · {modelName} · {p.Questions} held-out questions{kinds}{HeldOutQuestionSettings.WorldLabel(worlds)} · seed {p.Seed} · Sparse-Q ranks at {selection}";
         AnsiConsole.Write(QualityReport.Table(results, title));
         string command = HeldOutQuestionSettings.CommandLine;
         var metadata = new
@@ -214,6 +241,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             layers = model.NumLayers,
             dtype = model.Dtype.ToString(),
             device = model.Device.ToString(),
+            device_name = Environment.GetEnvironmentVariable("SPARSEX_DEVICE_NAME"),
             threads = TorchSharp.torch.get_num_threads(),
             seed = p.Seed,
             questions = p.Questions,
@@ -222,6 +250,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             isolated = settings.Isolated,
             max_new_tokens = p.MaxNewTokens,
             world_version = (int)options.World,
+            trained_world_version = (int)worlds.Trained,
             date = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             command,
             wall_seconds = wall,
@@ -231,11 +260,11 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         };
         string meta = QualityReport.WriteJson(settings.Json, results, metadata);
         string plot = settings.Plot ?? Path.ChangeExtension(settings.Json, ".png");
-        QualityPlot.Save(results, QualityPlot.Caption(modelName, p.Questions, p.Seed), plot);
+        QualityPlot.Save(results, QualityPlot.Caption(modelName, p.Questions, p.Seed, worlds.Asked == worlds.Trained ? null : (int)worlds.Asked), plot);
         var written = new List<string> { settings.Json, meta, plot };
         if (settings.Markdown is not null)
         {
-            File.WriteAllText(settings.Markdown, QualityReport.Markdown(results, $"{title} · `{command}` · CPU fp32 · {wall:0} s"));
+            File.WriteAllText(settings.Markdown, QualityReport.Markdown(results, $"{title} · `{command}` · {RanOn(model)} · {wall:0} s"));
             written.Add(settings.Markdown);
         }
 
@@ -262,7 +291,10 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
         using var metadata = System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta));
         string modelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(metadata.RootElement.GetProperty("model").GetString() ?? "model"));
         string plot = settings.Plot ?? Path.ChangeExtension(settings.Json, ".png");
-        QualityPlot.Save(results, QualityPlot.Caption(modelName, metadata.RootElement.GetProperty("questions").GetInt32(), metadata.RootElement.GetProperty("seed").GetInt32()), plot);
+        JsonElement root = metadata.RootElement;
+        int? world = root.TryGetProperty("world_version", out JsonElement asked) && root.TryGetProperty("trained_world_version", out JsonElement trained)
+            && asked.GetInt32() != trained.GetInt32() ? asked.GetInt32() : null;
+        QualityPlot.Save(results, QualityPlot.Caption(modelName, root.GetProperty("questions").GetInt32(), root.GetProperty("seed").GetInt32(), world), plot);
         AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(plot)}[/]");
         return 0;
     }

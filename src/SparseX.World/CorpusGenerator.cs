@@ -132,12 +132,14 @@ public sealed class CorpusGenerator
         bool v4 = Version >= WorldVersion.V4;
         bool keyFirst = Version >= WorldVersion.V5, v10 = Version >= WorldVersion.V10;
         bool keyLast = Version is >= WorldVersion.V6 and <= WorldVersion.V9, v8 = Version is WorldVersion.V8 or WorldVersion.V9, v9 = Version == WorldVersion.V9;
-        bool v12 = Version >= WorldVersion.V12, v13 = Version == WorldVersion.V13, v14 = Version >= WorldVersion.V14;
+        bool v12 = Version >= WorldVersion.V12, v13 = Version == WorldVersion.V13, v14 = Version == WorldVersion.V14, v15 = Version == WorldVersion.V15;
 
         // Engineers a conversation may have: two up to V6; V7 asks the person link among up to four.
         int maxPersons = Version >= WorldVersion.V7 ? 4 : 2;
 
-        int nCompanies = rng.Next(difficulty < 0.3 ? 2 : 3, 4 + (int)Math.Round(2 * difficulty));
+        // V15 always has the most companies the draw gives at this difficulty (five at full difficulty).
+        int mostCompanies = 3 + (int)Math.Round(2 * difficulty);
+        int nCompanies = v15 ? mostCompanies : rng.Next(difficulty < 0.3 ? 2 : 3, mostCompanies + 1);
         var companies = Distinct(companiesSrc, nCompanies, rng, EntityPool.Alias);
 
         // People: founders [0, n), engineers [n, n + maxPersons), hired chief engineers after them, then (V9) the people the
@@ -259,7 +261,8 @@ public sealed class CorpusGenerator
         // Up to V6 the two engineers take no draw, so those worlds' conversations stay exactly as they were; V8 never has
         // exactly one engineer (whose question needs no key).
         // V10 has no one engineer either, and links only some of them (below).
-        int nPersons = kind == QuestionKind.PersonAbove ? (maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2)
+        // V15 asks the person link among the most engineers (four).
+        int nPersons = kind == QuestionKind.PersonAbove ? (v15 ? maxPersons : maxPersons > 2 ? rng.Next(2, maxPersons + 1) : 2)
             : v8 || v10 ? (rng.Next(2) == 0 ? 0 : rng.Next(2, v10 ? maxPersons + 1 : 4)) : rng.Next(0, 3);
         int personTarget = rng.Next(Math.Max(1, nPersons));
         for (int j = 0; j < nPersons; j++)
@@ -419,9 +422,12 @@ public sealed class CorpusGenerator
     /// <summary>A question kind: a quarter Direct up to V11; from V12 a fifth of the questions are
     /// <see cref="QuestionKind.CompanyAboveFounder"/>, taken from Direct and CompanyAbove; from V14 a quarter are
     /// <see cref="QuestionKind.CompanyChain"/>, a tenth each Direct and Alias, 15% CompanyAbove, a fifth each
-    /// CompanyAboveFounder and PersonAbove.</summary>
+    /// CompanyAboveFounder and PersonAbove; V15 asks a third each CompanyAbove, CompanyAboveFounder and PersonAbove.</summary>
     private static QuestionKind DrawKind(Random rng, WorldVersion version) => (version, rng.NextDouble()) switch
     {
+        (WorldVersion.V15, < 1.0 / 3) => QuestionKind.CompanyAbove,
+        (WorldVersion.V15, < 2.0 / 3) => QuestionKind.CompanyAboveFounder,
+        (WorldVersion.V15, _) => QuestionKind.PersonAbove,
         ( < WorldVersion.V12, < 0.25) => QuestionKind.Direct,
         ( < WorldVersion.V12, < 0.55) => QuestionKind.CompanyAbove,
         ( < WorldVersion.V12, < 0.80) => QuestionKind.PersonAbove,

@@ -21,6 +21,8 @@ public class QualityOptionTests
     [InlineData("--boundary-tokens", "-1")]
     [InlineData("--kinds", "CompanyAbove,Sideways")]
     [InlineData("--kinds", "1")]
+    [InlineData("--world", "0")]
+    [InlineData("--world", "V15")]
     [InlineData("--selection-layer", "-1")]
     [InlineData("--selection-layer", "lastfull")]
     [InlineData("--selection-layer", "2")] // below F − 1 = 3 for the default --full-layers 1,2,4
@@ -31,6 +33,18 @@ public class QualityOptionTests
         Assert.StartsWith(option + ":", e.Message, StringComparison.Ordinal);
         Assert.False(settings.Validate().Successful);
         Assert.NotEqual(0, SparseXApp.Create().Run(["quality", option, value, "--model", "/nonexistent"]));
+    }
+
+    [Fact]
+    public void AnUnknownOrUnavailableDeviceFailsBeforeLoadingTheModel()
+    {
+        // Every other option is valid, so without the device check these would run (and return 0).
+        string json = Path.Combine(Path.GetTempPath(), "sparsex-device-check-" + Guid.NewGuid().ToString("N") + ".json");
+        Assert.Equal(1, SparseXApp.Create().Run(["quality", "--model", FixturePaths.DemoModel, "--device", "tpu", "--questions", "1", "--modes", "FullPrefill", "--json", json]));
+        Assert.False(File.Exists(json));
+
+        // CI has no CUDA libtorch: refused as unavailable.
+        Assert.Equal(1, SparseXApp.Create().Run(["calibrate", "--model", FixturePaths.DemoModel, "--device", "cuda", "--questions", "1", "--dry-run"]));
     }
 
     [Fact]
@@ -112,6 +126,7 @@ public class QualityOptionTests
         "--threads" => new() { Threads = value },
         "--boundary-tokens" => new() { BoundaryTokens = value },
         "--kinds" => new() { Kinds = value },
+        "--world" => new() { World = value },
         "--selection-layer" => new() { SelectionLayer = value },
         _ => throw new ArgumentException(option),
     };

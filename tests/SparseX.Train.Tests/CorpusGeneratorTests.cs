@@ -553,6 +553,43 @@ public class CorpusGeneratorTests
         Assert.True(primary is > 30 and < 70 && asked.Count > primary, $"{primary} primary chained questions, {asked.Count} asked");
     }
 
+    [Fact]
+    public void VersionFifteenAsksOnlyLinkedQuestionsAmongTheMostCandidates()
+    {
+        var v15 = new CorpusGenerator(3, CorpusSplit.HeldOut, Count, version: WorldVersion.V15);
+        var v12 = new CorpusGenerator(3, CorpusSplit.HeldOut, Count, version: WorldVersion.V12);
+        var kinds = new Dictionary<QuestionKind, int>();
+        for (int i = 0; i < 300; i++)
+        {
+            Conversation conv = v15.Sample(i);
+            kinds[conv.Kind] = kinds.GetValueOrDefault(conv.Kind) + 1;
+            Assert.All(conv.Questions, x => Assert.Contains(x.Kind, new[] { QuestionKind.CompanyAbove, QuestionKind.CompanyAboveFounder, QuestionKind.PersonAbove }));
+            string text = conv.Render();
+            Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(text, @" is a company based in "));
+            if (conv.Kind == QuestionKind.PersonAbove)
+            {
+                Assert.Equal(4, Engineers(text));
+            }
+
+            // The asked link: its key sits in one document, after the document that introduces the answer.
+            QuestionAnswer q = conv.Questions[0];
+            var docs = conv.Documents.ToList();
+            string link = q.Kind == QuestionKind.PersonAbove ? $"The {q.Query} project was handled by the person above ." : $"The {q.Query} was launched by the company above .";
+            int at = Assert.Single(Enumerable.Range(0, docs.Count), d => docs[d].Contains(link, StringComparison.Ordinal));
+            Assert.DoesNotContain(q.Answer, docs[at], StringComparison.Ordinal);
+            Assert.Contains(q.Answer, docs[at - 1], StringComparison.Ordinal);
+
+            // Asked in V12's forms, which a V12 model knows (TokenizerTests checks that the demo tokenizer covers the words).
+            string[] forms = ["Which company launched the ", "Who founded the company that launched the ", "Who handled the "];
+            Assert.All(conv.Questions, asked => Assert.Contains(forms, form => asked.Question.StartsWith(form, StringComparison.Ordinal)));
+        }
+
+        // A third of each kind (100 expected); a V12 sample with the same index is another conversation.
+        Assert.Equal(3, kinds.Count);
+        Assert.All(kinds.Values, n => Assert.InRange(n, 70, 130));
+        Assert.NotEqual(v12.Sample(0).Render(), v15.Sample(0).Render());
+    }
+
     /// <summary>The questions of one kind asked in 200 held-out conversations (full difficulty, up to four questions each),
     /// each with its conversation's documents, and how many of the conversations ask that kind first.</summary>
     private static (int Primary, List<(List<string> Docs, QuestionAnswer Question)> Asked) QuestionsOfKind(WorldVersion version, int seed, QuestionKind kind)

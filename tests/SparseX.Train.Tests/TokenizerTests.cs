@@ -56,6 +56,7 @@ public class TokenizerTests(TrainedTokenizer fixture) : IClassFixture<TrainedTok
     [InlineData(WorldVersion.V12)]
     [InlineData(WorldVersion.V13)]
     [InlineData(WorldVersion.V14)]
+    [InlineData(WorldVersion.V15)]
     public void HintAnswersWeighLikeAnswersAndTokenizeAsTheWholeText(WorldVersion version)
     {
         var tok = fixture.Tokenizer;

@@ -3,16 +3,16 @@ using SparseX.World;
 using SparseX.Train.Text;
 using SparseX.Train.Training;
 
-// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-14] [--hints S] [--hint-asked S] [--merged-share S]
-// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-14] [--hints S] [--hint-asked S] [--merged-share S]
-// sparsex-train attend --model HF-DIR [--split train|heldout] [--index I] [--count K] [--kind Direct|CompanyAbove|PersonAbove|Alias|CompanyAboveFounder|CompanyChain] [--top N] [--difficulty D] [--world 1-14] [--hints S] [--hint-asked S] [--merged-share S]
-// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-14] [--hints S] [--hint-asked S] [--merged-share S]
+// sparsex-train sample --seed N --split train|heldout --count K [--difficulty D] [--questions Q] [--world 1-15] [--hints S] [--hint-asked S] [--merged-share S]
+// sparsex-train inspect --model HF-DIR --split train|heldout --index I --count K [--difficulty D] [--world 1-15] [--hints S] [--hint-asked S] [--merged-share S]
+// sparsex-train attend --model HF-DIR [--split train|heldout] [--index I] [--count K] [--kind Direct|CompanyAbove|PersonAbove|Alias|CompanyAboveFounder|CompanyChain] [--top N] [--difficulty D] [--world 1-15] [--hints S] [--hint-asked S] [--merged-share S]
+// sparsex-train eval --model HF-DIR [--split train|heldout] [--count N] [--difficulty D] [--world 1-15] [--hints S] [--hint-asked S] [--merged-share S]
 // sparsex-train copytest [--steps N] [--len L] [--layers N] [--hidden H] [--lr X] [--dtype fp32|bf16]
 // sparsex-train recalltest [--steps N] [--pairs P] [--queries Q] [--gap G] [--query-gap G (the last G tokens of the chat template between question and answer)] [--reverse 0|1] [--typed 1 (values of their own kind, gaps 0 to G)] [--mix 1 (the trainer's --recall-share rows)] [--pointer 1 (two-hop rows: facts whose value is "the company above")] [--preset tiny|demo] [--layers N] [--hidden H] [--lr X] [--init HF-DIR] [--device cpu|cuda] [--batch B]
 // sparsex-train tokenizer --out DIR
 // sparsex-train train --run DIR [--export DIR] [--init HF-DIR] [--device cpu|cuda] [--preset demo|small|tiny] [--hidden H] [--layers N] [--expand-layers N (with --init: N identity-initialised layers inserted)] [--heads N] [--kv-heads N] [--mlp N] [--seed N] [--minutes M] [--schedule-minutes M]
 //                     [--steps N] [--batch B] [--context T] [--lr X] [--warmup N] [--eval N] [--checkpoint-seconds S] [--context-weight W]
-//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-14] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S] [--hint-asked S] [--merged-share S]
+//                     [--questions K] [--curriculum-steps N] [--difficulty D] [--world 1-15] [--copy-share S] [--recall-share S] [--recall-reverse S] [--recall-typed 1] [--recall-pointer S] [--hints S] [--hint-asked S] [--merged-share S]
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: sparsex-train sample|tokenizer|train|inspect|attend|eval|copytest|recalltest|datarate [options]");

@@ -7,12 +7,14 @@ namespace SparseX.Cli.Quality;
 /// <summary>Exact match against budget r, one panel per F, one line per selector; FullPrefill and naive reuse as horizontal lines.</summary>
 internal static class QualityPlot
 {
-    /// <summary>The plot's caption: model, question count and seed.</summary>
+    /// <summary>The plot's caption: model, question count, seed, and the world when the questions are not of the model's own.</summary>
     /// <param name="model">The model's name.</param>
     /// <param name="questions">Questions evaluated.</param>
     /// <param name="seed">The held-out corpus seed.</param>
+    /// <param name="world">The world asked, when it is not the one the model was trained on; else null.</param>
     /// <returns>The caption.</returns>
-    public static string Caption(string model, int questions, int seed) => $"{model} · {questions} q · seed {seed}";
+    public static string Caption(string model, int questions, int seed, int? world = null) =>
+        $"{model} · {(world is int w ? $"world V{w} · " : string.Empty)}{questions} q · seed {seed}";
 
     /// <summary>Writes the PNG.</summary>
     /// <param name="results">The benchmark's results.</param>
