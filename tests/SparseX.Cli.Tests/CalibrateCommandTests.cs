@@ -20,6 +20,7 @@ public sealed class CalibrateCommandTests : IDisposable
     [InlineData("--boundary-tokens", "-1")]
     [InlineData("--threads", "0")]
     [InlineData("--kinds", "Sideways")]
+    [InlineData("--world", "99")]
     public void BadValuesAreRejectedNamingTheOption(string option, string value)
     {
         CalibrateCommand.Settings settings = option switch
@@ -31,6 +32,7 @@ public sealed class CalibrateCommandTests : IDisposable
             "--boundary-tokens" => new() { BoundaryTokens = value },
             "--threads" => new() { Threads = value },
             "--kinds" => new() { Kinds = value },
+            "--world" => new() { World = value },
             _ => throw new ArgumentException(option),
         };
         FormatException e = Assert.Throws<FormatException>(() => CalibrateCommand.Parse(settings));
