@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine (no dotnet there): unpacks the package from bench/gpu/quality-build.sh once (into
+# Runs on the GPU machine (no dotnet there): unpacks the package from `bench/gpu/build.sh cli` once (into
 # $SPARSEX_CLI_DIR, default a fresh temporary folder), points the CLI at PyTorch's libtorch and runs
 # `sparsex quality --device cuda` with the given arguments, its console output teed into <out-dir>/quality.log.
 # Usage: bench/gpu/quality-run.sh <out-dir> [sparsex quality args...]
