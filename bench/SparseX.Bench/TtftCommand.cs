@@ -256,9 +256,5 @@ internal sealed class TtftCommand : Command<TtftCommand.Settings>
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string CudaName()
-    {
-        string? name = Environment.GetEnvironmentVariable("SPARSEX_DEVICE_NAME");
-        return string.IsNullOrEmpty(name) ? "cuda" : name;
-    }
+    private static string CudaName() => TorchRuntime.DeviceName ?? "cuda";
 }

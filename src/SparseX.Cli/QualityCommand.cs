@@ -142,8 +142,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             return $"CPU {precision}";
         }
 
-        string? name = Environment.GetEnvironmentVariable("SPARSEX_DEVICE_NAME");
-        return $"CUDA {precision}" + (string.IsNullOrWhiteSpace(name) ? string.Empty : $" ({name})");
+        return $"CUDA {precision}" + (SparseX.Engine.Runtime.TorchRuntime.DeviceName is { } name ? $" ({name})" : string.Empty);
     }
 
     /// <summary>How <c>--answers</c> writes a record: one line, snake_case names, the kind by name.</summary>
@@ -241,7 +240,7 @@ internal sealed class QualityCommand : Command<QualityCommand.Settings>
             layers = model.NumLayers,
             dtype = model.Dtype.ToString(),
             device = model.Device.ToString(),
-            device_name = Environment.GetEnvironmentVariable("SPARSEX_DEVICE_NAME"),
+            device_name = SparseX.Engine.Runtime.TorchRuntime.DeviceName,
             threads = TorchSharp.torch.get_num_threads(),
             seed = p.Seed,
             questions = p.Questions,

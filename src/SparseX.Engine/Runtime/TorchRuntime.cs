@@ -16,6 +16,12 @@ public static class TorchRuntime
     /// <summary>Environment variable naming a libtorch directory to load before TorchSharp initialises.</summary>
     public const string LibTorchDirectoryVariable = "SPARSEX_LIBTORCH";
 
+    /// <summary>Environment variable naming the GPU for benchmark records (the GPU scripts set it from nvidia-smi).</summary>
+    public const string DeviceNameVariable = "SPARSEX_DEVICE_NAME";
+
+    /// <summary>Gets the GPU's name from <see cref="DeviceNameVariable"/>; null when it is unset or blank.</summary>
+    public static string? DeviceName => Environment.GetEnvironmentVariable(DeviceNameVariable) is { } name && !string.IsNullOrWhiteSpace(name) ? name : null;
+
     private static readonly object Gate = new();
     private static string? _loadedFrom;
     private static bool _initialized;
